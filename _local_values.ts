@@ -1,0 +1,51 @@
+/**
+ * Where a Local's values live in a scope (internal).
+ *
+ * @module
+ */
+import { currentScope, localSlots, ownSlots, type Scope, stackRegistry } from "./_scope.ts";
+
+/**
+ * A Local's values in one scope. `epoch` says which scope epoch may mutate
+ * `values` in place (see `_scope.ts`).
+ */
+interface LocalEntry {
+  readonly epoch: number;
+  readonly values: Map<PropertyKey, unknown>;
+}
+
+/** `slot`'s values in `scope`, possibly shared with other scopes. */
+export function entryOf(scope: Scope, slot: object): LocalEntry | undefined {
+  return scope.slots.get(slot) as LocalEntry | undefined;
+}
+
+/** This scope's own, mutable copy of `slot`'s values. */
+export function ownValues(scope: Scope, slot: object): Map<PropertyKey, unknown> {
+  const entry = entryOf(scope, slot);
+  if (entry !== undefined && entry.epoch === scope.epoch) return entry.values;
+  const owned: LocalEntry = { epoch: scope.epoch, values: new Map(entry?.values) };
+  ownSlots(scope).set(slot, owned);
+  return owned.values;
+}
+
+/** Reads one value of the Local whose slot is `slot` (used by LocalProxy). */
+export function readLocal(slot: object, key: PropertyKey): unknown {
+  return entryOf(currentScope(), slot)?.values.get(key);
+}
+
+/** The slot of `value` if it is a Local (of any copy of this module). */
+export function slotOfLocal(value: unknown): object | undefined {
+  return typeof value === "object" && value !== null ? localSlots.get(value) : undefined;
+}
+
+/** The current scope's `[key, value]` pairs of the Local whose slot is `slot`. */
+export function snapshot(slot: object): [PropertyKey, unknown][] {
+  const entry = entryOf(currentScope(), slot);
+  return entry === undefined ? [] : [...entry.values];
+}
+
+/** The slot of a Local or LocalStack (of any copy), or `undefined`. */
+export function slotOfReleasable(value: unknown): object | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  return localSlots.get(value) ?? (stackRegistry.has(value) ? value : undefined);
+}

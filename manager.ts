@@ -1,0 +1,167 @@
+/**
+ * {@linkcode LocalManager}: opens scopes (one per request with
+ * `middleware`) and clears a set of locals, like werkzeug's `LocalManager`.
+ *
+ * @example Per-request scopes on Deno.serve
+ * ```ts ignore
+ * import { Local, LocalManager } from "@contextlocal/contextlocal";
+ *
+ * const g = new Local<{ user: string }>();
+ * const manager = new LocalManager([g]);
+ * Deno.serve(manager.middleware((request) => {
+ *   g.user = request.headers.get("x-user") ?? "anonymous";
+ *   return new Response(`hello ${g.user}`);
+ * }));
+ * ```
+ *
+ * @module
+ */
+import { currentScope, forkScope, releaseSlot, storage } from "./_scope.ts";
+import { typeError } from "./_describe.ts";
+import { slotOfReleasable } from "./_local_values.ts";
+import type { Releasable } from "./release.ts";
+
+/**
+ * Opens scopes and clears the locals it manages (werkzeug's `LocalManager`).
+ *
+ * Every scope it opens starts with the current scope's values and is
+ * independent afterwards: writes inside never show outside, nor in sibling
+ * scopes. Values need no cleanup when a scope ends: they go with the scope.
+ *
+ * @example
+ * ```ts
+ * import { Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const g = new Local<{ id: number }>();
+ * const manager = new LocalManager(g);
+ * const ids = await Promise.all([1, 2, 3].map((id) =>
+ *   manager.run(async () => {
+ *     g.id = id;
+ *     await new Promise((resolve) => setTimeout(resolve, 3 - id));
+ *     return g.id;
+ *   })
+ * ));
+ * assert.deepEqual(ids, [1, 2, 3]);
+ * ```
+ */
+export class LocalManager {
+  #slots: object[];
+
+  /**
+   * @param locals The Locals and LocalStacks that {@linkcode LocalManager.prototype.cleanup}
+   * clears: one, or an iterable of them (none by default).
+   * @throws {TypeError} When an entry is neither a Local nor a LocalStack.
+   *
+   * @example
+   * ```ts
+   * import { Local, LocalManager, LocalStack } from "@contextlocal/contextlocal";
+   *
+   * const manager = new LocalManager([new Local(), new LocalStack<Request>()]);
+   * ```
+   */
+  constructor(locals?: Releasable | Iterable<Releasable>) {
+    const what = "new LocalManager()";
+    const single = slotOfReleasable(locals);
+    if (single !== undefined) {
+      this.#slots = [single];
+    } else if (locals === undefined) {
+      this.#slots = [];
+    } else if (isIterable(locals)) {
+      this.#slots = Array.from(locals as Iterable<unknown>, (local, index) => {
+        const slot = slotOfReleasable(local);
+        if (slot === undefined) throw typeError(what, `a Local or LocalStack at index ${index}`, local);
+        return slot;
+      });
+    } else {
+      throw typeError(what, "a Local, a LocalStack, an iterable of them, or undefined", locals);
+    }
+  }
+
+  /**
+   * Clears every managed local in the current scope only (werkzeug's
+   * `cleanup`).
+   *
+   * @example
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ user: string }>();
+   * const manager = new LocalManager(g);
+   * g.user = "ada";
+   * manager.cleanup();
+   * assert.equal(g.user, undefined);
+   * ```
+   */
+  cleanup(): void {
+    for (const slot of this.#slots) releaseSlot(slot);
+  }
+
+  /**
+   * Calls `fn` in a new scope and returns its result. Everything `fn`
+   * starts (awaits, timers, promise callbacks) runs in that scope.
+   *
+   * @throws {TypeError} When `fn` is not a function.
+   *
+   * @example
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ user: string }>();
+   * const manager = new LocalManager();
+   * g.user = "outer";
+   * const inner = manager.run(() => {
+   *   g.user = "inner";
+   *   return g.user;
+   * });
+   * assert.equal(inner, "inner");
+   * assert.equal(g.user, "outer");
+   * ```
+   */
+  run<R>(fn: () => R): R {
+    if (typeof fn !== "function") throw typeError("LocalManager#run()", "a function to call", fn);
+    return storage.run(forkScope(currentScope()), fn);
+  }
+
+  /**
+   * Wraps `handler` so that each call runs in its own new scope: one scope
+   * per request. Arguments, `this` and the return value pass through
+   * unchanged, so the result plugs straight into `Deno.serve`,
+   * `Bun.serve({ fetch })` or `http.createServer`.
+   *
+   * @throws {TypeError} When `handler` is not a function.
+   *
+   * @example
+   * ```ts
+   * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const requestStack = new LocalStack<Request>();
+   * const request = new LocalProxy(requestStack);
+   * const handle = new LocalManager(requestStack).middleware((req: Request) => {
+   *   requestStack.push(req);
+   *   return new Response(new URL(request.url).pathname);
+   * });
+   * const response = await handle(new Request("http://localhost/ping"));
+   * assert.equal(await response.text(), "/ping");
+   * assert.equal(requestStack.top, undefined);
+   * ```
+   */
+  middleware<A extends unknown[], R, This = unknown>(
+    handler: (this: This, ...args: A) => R,
+  ): (this: This, ...args: A) => R {
+    if (typeof handler !== "function") {
+      throw typeError("LocalManager#middleware()", "a handler function", handler);
+    }
+    return function (this: This, ...args: A): R {
+      return storage.run(forkScope(currentScope()), () => handler.apply(this, args));
+    };
+  }
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+}

@@ -1,0 +1,62 @@
+/**
+ * {@linkcode releaseLocal}: clear a Local's or a LocalStack's values in the
+ * current scope, like werkzeug's `release_local`.
+ *
+ * @example
+ * ```ts
+ * import { Local, releaseLocal } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const g = new Local<{ user: string }>();
+ * g.user = "ada";
+ * releaseLocal(g);
+ * assert.equal(g.user, undefined);
+ * ```
+ *
+ * @module
+ */
+import { releaseSlot } from "./_scope.ts";
+import { slotOfReleasable } from "./_local_values.ts";
+import { typeError } from "./_describe.ts";
+import type { Local } from "./local.ts";
+import type { LocalStack } from "./stack.ts";
+
+/**
+ * A Local or a LocalStack: what {@linkcode releaseLocal} and
+ * `LocalManager` clear.
+ *
+ * @example
+ * ```ts
+ * import { Local, LocalStack, type Releasable } from "@contextlocal/contextlocal";
+ *
+ * const locals: Releasable[] = [new Local(), new LocalStack<Request>()];
+ * ```
+ */
+export type Releasable = Local<Record<PropertyKey, unknown>> | LocalStack<unknown>;
+
+/**
+ * Clears every value of `local` (a Local or LocalStack) in the current scope
+ * only: parent, child and sibling scopes keep theirs.
+ *
+ * @throws {TypeError} When `local` is neither a Local nor a LocalStack.
+ *
+ * @example
+ * ```ts
+ * import { LocalManager, LocalStack, releaseLocal } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const stack = new LocalStack<string>();
+ * stack.push("outer");
+ * new LocalManager().run(() => {
+ *   releaseLocal(stack);
+ *   assert.equal(stack.top, undefined);
+ * });
+ * assert.equal(stack.top, "outer");
+ * stack.pop();
+ * ```
+ */
+export function releaseLocal(local: Releasable): void {
+  const slot = slotOfReleasable(local);
+  if (slot === undefined) throw typeError("releaseLocal()", "a Local or LocalStack", local);
+  releaseSlot(slot);
+}

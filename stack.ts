@@ -1,0 +1,224 @@
+/**
+ * {@linkcode LocalStack}: a context-local stack, like werkzeug's
+ * `LocalStack` (Flask's request and app context stacks).
+ *
+ * @example
+ * ```ts
+ * import { LocalStack } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const requests = new LocalStack<{ path: string }>();
+ * await requests.run({ path: "/" }, async () => {
+ *   await Promise.resolve();
+ *   assert.equal(requests.top?.path, "/");
+ * });
+ * assert.equal(requests.top, undefined);
+ * ```
+ *
+ * @module
+ */
+import { currentScope, forkScope, ownSlots, type Scope, stackRegistry, storage } from "./_scope.ts";
+import { typeError } from "./_describe.ts";
+
+/**
+ * One pushed item. A stack's value in a scope is its top frame; frames are
+ * immutable, so scopes share them freely and a frame identifies its push.
+ */
+interface Frame<T> {
+  readonly item: T;
+  readonly below: Frame<T> | undefined;
+  /** The frame of the push this one re-creates, after an item below it was removed. */
+  readonly origin?: Frame<T>;
+}
+
+const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
+
+/**
+ * A stack whose contents belong to the current scope (werkzeug's
+ * `LocalStack`). Pushes and pops change the current scope in place: an item
+ * pushed anywhere in a request, even after an `await`, is seen by the rest of
+ * that request and by no other.
+ *
+ * @example
+ * ```ts
+ * import { LocalStack } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const apps = new LocalStack<string>();
+ * apps.push("admin");
+ * assert.equal(apps.top, "admin");
+ * assert.equal(apps.pop(), "admin");
+ * assert.equal(apps.pop(), undefined);
+ * ```
+ */
+export class LocalStack<T> {
+  /**
+   * Creates an empty stack. Its contents live in scopes, not in the object:
+   * outside any scope they are the process-wide root scope's.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   *
+   * const requests = new LocalStack<Request>();
+   * ```
+   */
+  constructor() {
+    stackRegistry.add(this);
+  }
+
+  /**
+   * Pushes `item` onto the stack of the current scope. The returned
+   * Disposable undoes this push (wherever the item is by then), so
+   * `using _ = stack.push(x)` pops it at the end of the block.
+   *
+   * @param item Any value but `undefined`, which means "empty" to
+   * {@linkcode LocalStack.prototype.top}.
+   * @returns A Disposable that removes this push from the scope it was made in.
+   * @throws {TypeError} When `item` is `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const stack = new LocalStack<number>();
+   * {
+   *   using _pushed = stack.push(1);
+   *   assert.equal(stack.top, 1);
+   * }
+   * assert.equal(stack.top, undefined);
+   * ```
+   */
+  push(item: T): Disposable {
+    if (item === undefined) {
+      throw typeError(
+        "LocalStack#push()",
+        "a value other than undefined (top and pop() return undefined for an empty stack)",
+        item,
+      );
+    }
+    const scope = currentScope();
+    const frame: Frame<T> = { item, below: topFrame<T>(scope, this) };
+    ownSlots(scope).set(this, frame);
+    return { [dispose]: () => removeFrame(scope, this, frame) };
+  }
+
+  /**
+   * Removes the top item of the current scope's stack.
+   *
+   * @returns The removed item, or `undefined` when the stack is empty.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const stack = new LocalStack<string>();
+   * stack.push("a");
+   * assert.equal(stack.pop(), "a");
+   * assert.equal(stack.pop(), undefined);
+   * ```
+   */
+  pop(): T | undefined {
+    const scope = currentScope();
+    const frame = topFrame<T>(scope, this);
+    if (frame === undefined) return undefined;
+    setTop(scope, this, frame.below);
+    return frame.item;
+  }
+
+  /**
+   * The top item of the current scope's stack, or `undefined` when empty.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const stack = new LocalStack<string>();
+   * assert.equal(stack.top, undefined);
+   * stack.push("a");
+   * assert.equal(stack.top, "a");
+   * ```
+   */
+  get top(): T | undefined {
+    return topFrame<T>(currentScope(), this)?.item;
+  }
+
+  /**
+   * Calls `fn` in a new scope where `item` is on top of this stack. The scope
+   * starts with the current scope's values and ends with `fn` (or with the
+   * promise it returns): afterwards the caller sees its own values, also when
+   * `fn` throws or rejects.
+   *
+   * @param item The value on top inside `fn` (not `undefined`).
+   * @param fn Called with no arguments; everything it starts runs in the new scope.
+   * @returns Whatever `fn` returns.
+   * @throws {TypeError} When `item` is `undefined` or `fn` is not a function.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const stack = new LocalStack<string>();
+   * const seen = await stack.run("inner", async () => {
+   *   await new Promise((resolve) => setTimeout(resolve, 1));
+   *   return stack.top;
+   * });
+   * assert.equal(seen, "inner");
+   * assert.equal(stack.top, undefined);
+   * ```
+   */
+  run<R>(item: T, fn: () => R): R {
+    if (item === undefined) {
+      throw typeError("LocalStack#run()", "an item other than undefined", item);
+    }
+    if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
+    const scope = forkScope(currentScope());
+    ownSlots(scope).set(this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
+    return storage.run(scope, fn);
+  }
+
+  /**
+   * `true` for every LocalStack, also one created by another copy of this
+   * module.
+   *
+   * @example
+   * ```ts
+   * import { LocalStack } from "@contextlocal/contextlocal";
+   *
+   * console.log(new LocalStack() instanceof LocalStack); // true
+   * ```
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && stackRegistry.has(value);
+  }
+}
+
+function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
+  return scope.slots.get(stack) as Frame<T> | undefined;
+}
+
+function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
+  if (frame === undefined) ownSlots(scope).delete(stack);
+  else ownSlots(scope).set(stack, frame);
+}
+
+/** Undoes one push in `scope`, even when other items were pushed after it. */
+function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): void {
+  const above: Frame<T>[] = [];
+  let cursor = topFrame<T>(scope, stack);
+  while (cursor !== undefined && (cursor.origin ?? cursor) !== frame) {
+    above.push(cursor);
+    cursor = cursor.below;
+  }
+  if (cursor === undefined) return; // already popped or released
+  let rebuilt = cursor.below;
+  for (let i = above.length - 1; i >= 0; i--) {
+    const { item, origin } = above[i];
+    rebuilt = { item, below: rebuilt, origin: origin ?? above[i] };
+  }
+  setTop(scope, stack, rebuilt);
+}
