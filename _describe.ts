@@ -14,7 +14,9 @@ export function describe(value: unknown): string {
     case "string":
       return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
     case "symbol":
-      return `symbol ${value.description === undefined ? "Symbol()" : `Symbol(${value.description})`}`;
+      return `symbol ${
+        value.description === undefined ? "Symbol()" : `Symbol(${value.description})`
+      }`;
     case "function":
       return value.name ? `function ${value.name}` : "an anonymous function";
     case "object":

@@ -46,6 +46,20 @@ export type Local<T extends object = Record<PropertyKey, unknown>> =
   & Iterable<LocalEntryOf<T>>;
 
 /**
+ * Any {@linkcode Local}, whatever its value types: what `releaseLocal`,
+ * `LocalManager` and `LocalProxy` accept (they check at run time that it is
+ * a Local).
+ *
+ * @example
+ * ```ts
+ * import { type AnyLocal, Local } from "@contextlocal/contextlocal";
+ *
+ * const locals: AnyLocal[] = [new Local<{ user: string }>(), new Local<{ id: number }>()];
+ * ```
+ */
+export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
+
+/**
  * The constructor of {@linkcode Local}.
  *
  * @example
@@ -210,4 +224,3 @@ const LocalClass = class Local {
  * ```
  */
 export const Local: LocalConstructor = LocalClass as unknown as LocalConstructor;
-

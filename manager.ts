@@ -49,6 +49,8 @@ export class LocalManager {
   #slots: object[];
 
   /**
+   * Creates a manager of the given Locals and LocalStacks.
+   *
    * @param locals The Locals and LocalStacks that {@linkcode LocalManager.prototype.cleanup}
    * clears: one, or an iterable of them (none by default).
    * @throws {TypeError} When an entry is neither a Local nor a LocalStack.
@@ -70,7 +72,9 @@ export class LocalManager {
     } else if (isIterable(locals)) {
       this.#slots = Array.from(locals as Iterable<unknown>, (local, index) => {
         const slot = slotOfReleasable(local);
-        if (slot === undefined) throw typeError(what, `a Local or LocalStack at index ${index}`, local);
+        if (slot === undefined) {
+          throw typeError(what, `a Local or LocalStack at index ${index}`, local);
+        }
         return slot;
       });
     } else {

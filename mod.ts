@@ -38,7 +38,7 @@
  *
  * @module
  */
-export { Local, type LocalConstructor, type LocalEntryOf } from "./local.ts";
+export { type AnyLocal, Local, type LocalConstructor, type LocalEntryOf } from "./local.ts";
 export { LocalStack } from "./stack.ts";
 export {
   LocalProxy,

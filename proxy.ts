@@ -27,7 +27,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { proxyRegistry } from "./_scope.ts";
 import { readLocal, slotOfLocal } from "./_local_values.ts";
 import { describe, typeError } from "./_describe.ts";
-import type { Local } from "./local.ts";
+import type { AnyLocal, Local } from "./local.ts";
 import { LocalStack } from "./stack.ts";
 
 /**
@@ -88,7 +88,7 @@ export interface LocalProxyOptions {
  * ```
  */
 export type LocalProxySource =
-  | Local<Record<PropertyKey, unknown>>
+  | AnyLocal
   | LocalStack<unknown>
   | AsyncLocalStorage<unknown>
   | (() => unknown);
@@ -257,7 +257,11 @@ function validate(source: unknown, name: unknown, options: unknown): string[] {
     !isLocal && !(source instanceof LocalStack) && !(source instanceof AsyncLocalStorage) &&
     typeof source !== "function"
   ) {
-    throw typeError(what, "a Local, LocalStack, AsyncLocalStorage or function as its source", source);
+    throw typeError(
+      what,
+      "a Local, LocalStack, AsyncLocalStorage or function as its source",
+      source,
+    );
   }
   if (name !== undefined && typeof name !== "string") {
     throw typeError(what, "a property name or dotted path (string) as its name", name);
@@ -270,7 +274,9 @@ function validate(source: unknown, name: unknown, options: unknown): string[] {
   const path = name === undefined ? [] : name.split(".");
   if (path.some((segment) => segment === "")) {
     throw new TypeError(
-      `${what} expects a property name or dotted path such as "user.name"; received ${describe(name)}`,
+      `${what} expects a property name or dotted path such as "user.name"; received ${
+        describe(name)
+      }`,
     );
   }
   if (options !== undefined) {
@@ -318,12 +324,18 @@ const LocalProxyClass = class LocalProxy {
     const target = createTarget(callable);
     Object.defineProperty(target, INSPECT, {
       configurable: true,
-      value(_depth: number, options: object, inspect?: (value: unknown, options: object) => string) {
+      value(
+        _depth: number,
+        options: object,
+        inspect?: (value: unknown, options: object) => string,
+      ) {
         let real: unknown;
         try {
           real = resolve();
         } catch (error) {
-          return `<LocalProxy unresolvable: ${error instanceof Error ? error.message : String(error)}>`;
+          return `<LocalProxy unresolvable: ${
+            error instanceof Error ? error.message : String(error)
+          }>`;
         }
         if (real === undefined || real === null) return "<LocalProxy unbound>";
         return typeof inspect === "function" ? inspect(real, options) : real;
@@ -402,7 +414,9 @@ const LocalProxyClass = class LocalProxy {
       construct(_target, args, newTarget) {
         const real = current();
         if (typeof real !== "function") {
-          throw new TypeError(`LocalProxy cannot construct its current object: it is ${describe(real)}`);
+          throw new TypeError(
+            `LocalProxy cannot construct its current object: it is ${describe(real)}`,
+          );
         }
         return Reflect.construct(real, args, newTarget === proxy ? real : newTarget);
       },
@@ -415,7 +429,9 @@ const LocalProxyClass = class LocalProxy {
     const current = typeof proxy === "object" || typeof proxy === "function"
       ? proxyRegistry.get(proxy as object)
       : undefined;
-    if (current === undefined) throw typeError("LocalProxy.getCurrentObject()", "a LocalProxy", proxy);
+    if (current === undefined) {
+      throw typeError("LocalProxy.getCurrentObject()", "a LocalProxy", proxy);
+    }
     return current() as T;
   }
 
@@ -460,4 +476,5 @@ const LocalProxyClass = class LocalProxy {
  * });
  * ```
  */
-export const LocalProxy: LocalProxyConstructor = LocalProxyClass as unknown as LocalProxyConstructor;
+export const LocalProxy: LocalProxyConstructor =
+  LocalProxyClass as unknown as LocalProxyConstructor;

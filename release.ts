@@ -18,7 +18,7 @@
 import { releaseSlot } from "./_scope.ts";
 import { slotOfReleasable } from "./_local_values.ts";
 import { typeError } from "./_describe.ts";
-import type { Local } from "./local.ts";
+import type { AnyLocal } from "./local.ts";
 import type { LocalStack } from "./stack.ts";
 
 /**
@@ -32,7 +32,7 @@ import type { LocalStack } from "./stack.ts";
  * const locals: Releasable[] = [new Local(), new LocalStack<Request>()];
  * ```
  */
-export type Releasable = Local<Record<PropertyKey, unknown>> | LocalStack<unknown>;
+export type Releasable = AnyLocal | LocalStack<unknown>;
 
 /**
  * Clears every value of `local` (a Local or LocalStack) in the current scope

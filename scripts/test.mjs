@@ -1,0 +1,122 @@
+// `npm test`: every test and check, on every runtime. Installs the dev tools
+// first (scripts/ensure-tools.mjs), then runs the node:test suite in tests/
+// under Deno, Bun and Node 26, the JSDoc examples, and Deno's type check,
+// linter, formatter, doc linter and publish dry run. Prints one closing line
+// "total: N passed, N failed, N skipped" and exits non-zero on any failure.
+//
+// Usage: node scripts/test.mjs [deno|bun|node|checks ...]  (default: all)
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import "./ensure-tools.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = `${root}node_modules/.bin`;
+const env = {
+  ...process.env,
+  PATH: `${bin}:${process.env.PATH}`,
+  NO_COLOR: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+};
+const exported = ["mod.ts", "local.ts", "stack.ts", "proxy.ts", "release.ts", "manager.ts"];
+
+/** Each step: a command and how to read its pass/fail/skip counts. */
+const steps = {
+  deno: [
+    ["deno tests", ["deno", "test", "-A", "--no-check=remote", "tests/"], denoCounts],
+    ["deno doc examples", ["deno", "test", "--doc", "-A", ...exported], denoCounts],
+  ],
+  bun: [["bun tests", ["bun", "test", "--timeout", "120000", "tests/"], bunCounts]],
+  node: [["node tests", ["node", "--test", "--test-reporter=spec", "tests/"], nodeCounts]],
+  checks: [
+    ["deno check", ["deno", "check", "mod.ts", "tests/", "examples/", "bench/"]],
+    ["deno lint", ["deno", "lint"]],
+    ["deno fmt", ["deno", "fmt", "--check"]],
+    ["deno doc --lint", ["deno", "doc", "--lint", ...exported]],
+    ["deno publish --dry-run", ["deno", "publish", "--dry-run", "--allow-dirty"]],
+  ],
+};
+
+function denoCounts(out) {
+  const m = [
+    ...out.matchAll(/(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/g),
+  ].at(-1);
+  return m ? { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) } : null;
+}
+function bunCounts(out) {
+  const get = (word) => +(out.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"))?.[1] ?? 0);
+  return /^\s*\d+ pass$/m.test(out)
+    ? { passed: get("pass"), failed: get("fail"), skipped: get("skip") }
+    : null;
+}
+function nodeCounts(out) {
+  const get = (word) => +(out.match(new RegExp(`^ℹ ${word} (\\d+)$`, "m"))?.[1] ?? 0);
+  return /^ℹ pass \d+$/m.test(out)
+    ? {
+      passed: get("pass"),
+      failed: get("fail") + get("cancelled"),
+      skipped: get("skipped") + get("todo"),
+    }
+    : null;
+}
+
+function run([name, argv, counts]) {
+  return new Promise((resolve) => {
+    console.log(`\n=== ${name}: ${argv.join(" ")}`);
+    const started = Date.now();
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const collect = (stream, sink) =>
+      stream.on("data", (chunk) => {
+        out += chunk;
+        sink.write(chunk);
+      });
+    collect(child.stdout, process.stdout);
+    collect(child.stderr, process.stderr);
+    child.on("close", (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const tally = counts
+        ? counts(out)
+        : { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+      if (tally === null) {
+        resolve({
+          name,
+          ok: false,
+          seconds,
+          tally: { passed: 0, failed: 1, skipped: 0 },
+          note: "no test summary found",
+        });
+      } else {
+        resolve({ name, ok: code === 0 && tally.failed === 0, seconds, tally });
+      }
+    });
+  });
+}
+
+const wanted = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(steps);
+const results = [];
+for (const group of wanted) {
+  if (!steps[group]) {
+    console.error(`unknown step group ${group}; expected one of ${Object.keys(steps).join(", ")}`);
+    process.exit(2);
+  }
+  for (const step of steps[group]) results.push(await run(step));
+}
+
+console.log("\n=== summary");
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const { name, ok, seconds, tally, note } of results) {
+  for (const key of Object.keys(total)) total[key] += tally[key];
+  console.log(
+    `${ok ? "ok  " : "FAIL"} ${
+      name.padEnd(24)
+    } ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped (${seconds}s)${
+      note ? ` — ${note}` : ""
+    }`,
+  );
+}
+console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
