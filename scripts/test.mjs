@@ -6,6 +6,9 @@
 //
 // Usage: node scripts/test.mjs [deno|bun|node|checks ...]  (default: all)
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import "./ensure-tools.mjs";
 
@@ -19,11 +22,23 @@ const env = {
 };
 const exported = ["mod.ts", "local.ts", "stack.ts", "proxy.ts", "release.ts", "manager.ts"];
 
+const scratch = mkdtempSync(join(tmpdir(), "contextlocal-test-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+const junit = (name) => join(scratch, `${name}.xml`);
+
 /** Each step: a command and how to read its pass/fail/skip counts. */
 const steps = {
   deno: [
-    ["deno tests", ["deno", "test", "-A", "--no-check=remote", "tests/"], denoCounts],
-    ["deno doc examples", ["deno", "test", "--doc", "-A", ...exported], denoCounts],
+    [
+      "deno tests",
+      ["deno", "test", "-A", "--no-check=remote", `--junit-path=${junit("deno")}`, "tests/"],
+      () => denoCounts(junit("deno")),
+    ],
+    [
+      "deno doc examples",
+      ["deno", "test", "--doc", "-A", `--junit-path=${junit("doc")}`, ...exported],
+      () => denoCounts(junit("doc")),
+    ],
   ],
   bun: [["bun tests", ["bun", "test", "--timeout", "120000", "tests/"], bunCounts]],
   node: [["node tests", ["node", "--test", "--test-reporter=spec", "tests/"], nodeCounts]],
@@ -36,11 +51,38 @@ const steps = {
   ],
 };
 
-function denoCounts(out) {
-  const m = [
-    ...out.matchAll(/(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/g),
-  ].at(-1);
-  return m ? { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) } : null;
+/**
+ * Deno's summary counts a `describe` as one test with steps, so the leaf
+ * tests are read from its JUnit report instead: every test case that is not
+ * the parent ("name > ...") of another one.
+ */
+function denoCounts(junitPath) {
+  let xml;
+  try {
+    xml = readFileSync(junitPath, "utf8");
+  } catch {
+    return null;
+  }
+  const unescape = (text) =>
+    text.replace(
+      /&(gt|lt|quot|apos|amp);/g,
+      (_, e) => ({ gt: ">", lt: "<", quot: '"', apos: "'", amp: "&" })[e],
+    );
+  const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)]
+    .map((m) => ({ name: unescape(m[1]), body: m[3] ?? "" }));
+  const parents = new Set();
+  for (const { name } of cases) {
+    const parts = name.split(" > ");
+    for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join(" > "));
+  }
+  const tally = { passed: 0, failed: 0, skipped: 0 };
+  for (const { name, body } of cases) {
+    if (parents.has(name)) continue;
+    if (body.includes("<failure")) tally.failed++;
+    else if (body.includes("<skipped")) tally.skipped++;
+    else tally.passed++;
+  }
+  return tally;
 }
 function bunCounts(out) {
   const get = (word) => +(out.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"))?.[1] ?? 0);
@@ -79,7 +121,9 @@ function run([name, argv, counts]) {
     child.on("close", (code) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       // A check (no counts) adds to the total only when it fails.
-      const tally = counts ? counts(out) : { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+      const tally = counts ? counts(out) : { passed: 0, failed: 0, skipped: 0 };
+      // A failing command always counts as at least one failure.
+      if (tally !== null && code !== 0 && tally.failed === 0) tally.failed = 1;
       if (tally === null) {
         resolve({
           name,
