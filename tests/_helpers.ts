@@ -15,6 +15,3 @@ export function randomDelay(maxMs = 5): Promise<void> {
 export function concurrently<R>(count: number, task: (i: number) => Promise<R>): Promise<R[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => task(i)));
 }
-
-/** Whether this runtime's `Symbol.dispose` exists natively (for `using`). */
-export const hasNativeDispose: boolean = typeof Symbol.dispose === "symbol";
