@@ -132,8 +132,9 @@ export class LocalManager {
   /**
    * Wraps `handler` so that each call runs in its own new scope: one scope
    * per request. Arguments, `this` and the return value pass through
-   * unchanged, so the result plugs straight into `Deno.serve`,
-   * `Bun.serve({ fetch })` or `http.createServer`.
+   * unchanged, and the wrapper has the handler's `length` (Deno.serve calls a
+   * zero-length handler without a request), so the result plugs straight
+   * into `Deno.serve`, `Bun.serve({ fetch })` or `http.createServer`.
    *
    * @throws {TypeError} When `handler` is not a function.
    *
@@ -159,9 +160,14 @@ export class LocalManager {
     if (typeof handler !== "function") {
       throw typeError("LocalManager#middleware()", "a handler function", handler);
     }
-    return function (this: This, ...args: A): R {
+    const wrapped = function (this: This, ...args: A): R {
       return storage.run(forkScope(currentScope()), () => handler.apply(this, args));
     };
+    // Servers look at a handler's arity: Deno.serve calls a handler whose
+    // `length` is 0 with no arguments at all (no request). A rest parameter
+    // has length 0, so the wrapper must report the handler's own.
+    Object.defineProperty(wrapped, "length", { value: handler.length });
+    return wrapped;
   }
 }
 
