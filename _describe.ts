@@ -5,39 +5,42 @@
  * @module
  */
 
-/** A short, safe description of any value for an error message. */
+/** A short, safe, readable description of any value for an error message. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "undefined":
       return "undefined";
     case "string":
-      return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
+      return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
     case "symbol":
-      return `symbol ${
+      return `the symbol ${
         value.description === undefined ? "Symbol()" : `Symbol(${value.description})`
       }`;
     case "function":
-      return value.name ? `function ${value.name}` : "an anonymous function";
+      return value.name ? `the function ${value.name}` : "an anonymous function";
     case "object":
-      return `object ${objectName(value)}`;
+      return describeObject(value);
     case "bigint":
-      return `bigint ${String(value)}n`;
+      return `the bigint ${String(value)}n`;
     default:
-      return `${typeof value} ${String(value)}`;
+      return `the ${typeof value} ${String(value)}`;
   }
 }
 
-function objectName(value: object): string {
+function describeObject(value: object): string {
   try {
-    if (Array.isArray(value)) return `Array(${value.length})`;
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === null) return "with a null prototype";
+    if (proto === null) return "an object with a null prototype";
+    if (proto === Object.prototype) return "a plain object";
     const ctor = (proto as { constructor?: unknown }).constructor;
-    return typeof ctor === "function" && ctor.name ? ctor.name : "Object";
+    return typeof ctor === "function" && ctor.name
+      ? `an instance of ${ctor.name}`
+      : "an object with a custom prototype";
   } catch {
-    // A revoked proxy or a throwing getPrototypeOf trap.
-    return "(uninspectable)";
+    // A revoked proxy, or a throwing getPrototypeOf trap or constructor getter.
+    return "an object that cannot be inspected (a revoked proxy?)";
   }
 }
 

@@ -139,7 +139,8 @@ export interface LocalProxyConstructor {
   ): NonNullable<T[K]>;
   /**
    * A proxy for the value at `name`, a property name or dotted path, of the
-   * source's current value. Give the proxied type as `T`.
+   * current value of a LocalStack, AsyncLocalStorage or function. Give the
+   * proxied type as `T`.
    *
    * @example
    * ```ts
@@ -149,7 +150,29 @@ export interface LocalProxyConstructor {
    * const headers = new LocalProxy<Headers>(requestStack, "headers");
    * ```
    */
-  new <T = unknown>(source: LocalProxySource, name: string, options?: LocalProxyOptions): T;
+  new <T = unknown>(
+    source: LocalStack<unknown> | AsyncLocalStorage<unknown> | (() => unknown),
+    name: string,
+    options?: LocalProxyOptions,
+  ): T;
+  /**
+   * A proxy for the value at a dotted path into one value of a Local. Give
+   * the proxied type as `T`. (A plain name is typed by the overload above,
+   * which also rejects names the Local does not have.)
+   *
+   * @example
+   * ```ts
+   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   *
+   * const g = new Local<{ user: { name: string } }>();
+   * const userName = new LocalProxy<string>(g, "user.name");
+   * ```
+   */
+  new <T = unknown>(
+    source: AnyLocal,
+    name: `${string}.${string}`,
+    options?: LocalProxyOptions,
+  ): T;
   /**
    * The prototype of the class (proxies report their current object's
    * prototype instead).
