@@ -245,6 +245,14 @@ function bindMethod(real: unknown, key: PropertyKey, fn: Method): Method {
   return bound;
 }
 
+function isAsyncLocalStorage(value: unknown): value is AsyncLocalStorage<unknown> {
+  try {
+    return value instanceof AsyncLocalStorage;
+  } catch {
+    return false; // a revoked proxy throws on getPrototypeOf
+  }
+}
+
 /** Builds the function returning the source's current value at `path`. */
 function resolverFor(source: unknown, path: string[]): () => unknown {
   const localSlot = slotOfLocal(source);
@@ -255,7 +263,7 @@ function resolverFor(source: unknown, path: string[]): () => unknown {
   } else if (source instanceof LocalStack) {
     const stack = source;
     lookup = () => stack.top;
-  } else if (source instanceof AsyncLocalStorage) {
+  } else if (isAsyncLocalStorage(source)) {
     const als = source;
     lookup = () => als.getStore();
   } else {
@@ -277,7 +285,7 @@ function validate(source: unknown, name: unknown, options: unknown): string[] {
   const what = "new LocalProxy()";
   const isLocal = slotOfLocal(source) !== undefined;
   if (
-    !isLocal && !(source instanceof LocalStack) && !(source instanceof AsyncLocalStorage) &&
+    !isLocal && !(source instanceof LocalStack) && !isAsyncLocalStorage(source) &&
     typeof source !== "function"
   ) {
     throw typeError(
