@@ -44,6 +44,7 @@ const steps = {
   node: [["node tests", ["node", "--test", "--test-reporter=spec", "tests/"], nodeCounts]],
   checks: [
     ["deno check", ["deno", "check", "mod.ts", "tests/", "examples/", "bench/"]],
+    ["deno check README", ["deno", "check", "--doc-only", "README.md"]],
     ["deno lint", ["deno", "lint"]],
     ["deno fmt", ["deno", "fmt", "--check"]],
     ["deno doc --lint", ["deno", "doc", "--lint", ...exported]],
