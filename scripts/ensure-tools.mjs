@@ -1,6 +1,11 @@
 // Installs the dev tools (deno, bun, node 26, typescript, test and bench
-// dependencies) from the npm registry with `npm ci` when node_modules does not
-// match package-lock.json. Runs on the machine's own Node (>= 20).
+// dependencies) from the npm registry when node_modules does not match
+// package-lock.json. Runs on the machine's own Node (>= 20).
+//
+// `npm install` rather than `npm ci`: the lock file holds only this platform's
+// binary packages (the registry mirror here has no others), and `npm ci`
+// refuses a lock file that lacks any optional dependency. With the lock file
+// present, `npm install` installs exactly the locked versions.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,8 +26,8 @@ function installedMatchesLock() {
 }
 
 if (!installedMatchesLock()) {
-  console.log("Installing dev tools from the npm registry (npm ci)...");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+  console.log("Installing dev tools from the npm registry (npm install)...");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: "inherit",
   });
