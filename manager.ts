@@ -172,6 +172,12 @@ export class LocalManager {
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
-  return typeof value === "object" && value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+  } catch {
+    // A revoked proxy, an unbound LocalProxy or a throwing getter: not an
+    // iterable we can use, so the caller reports what it received.
+    return false;
+  }
 }
