@@ -437,22 +437,21 @@ describe("bad input: hostile objects through a LocalProxy", () => {
 });
 
 describe("bad input: hostile keys from request data", () => {
-  const HOSTILE_JSON = JSON.stringify({
-    __proto__: { polluted: "yes" },
-    constructor: { prototype: { polluted: "yes" } },
-    prototype: { polluted: "yes" },
-    toString: "not a function",
-    hasOwnProperty: "not a function",
-    valueOf: 1,
-    toJSON: "not a function",
-    isPrototypeOf: null,
-  }).replace('"__proto__"', '"__proto__"'); // JSON.stringify drops __proto__; see below
+  /** A request body with every key that could reach a prototype (a string: an object literal would not keep `__proto__`). */
+  const HOSTILE_JSON = `{
+    "__proto__": { "polluted": "yes" },
+    "constructor": { "prototype": { "polluted": "yes" } },
+    "prototype": { "polluted": "yes" },
+    "toString": "not a function",
+    "hasOwnProperty": "not a function",
+    "valueOf": 1,
+    "toJSON": "not a function",
+    "isPrototypeOf": null
+  }`;
 
   /** Request data as JSON.parse yields it: `__proto__` as an own key. */
   function parsedRequestData(): Record<string, unknown> {
-    const data = JSON.parse(
-      '{"__proto__":{"polluted":"yes"},' + HOSTILE_JSON.slice(1),
-    ) as Record<string, unknown>;
+    const data = JSON.parse(HOSTILE_JSON) as Record<string, unknown>;
     assert.ok(Object.hasOwn(data, "__proto__"), "JSON.parse keeps __proto__ as an own key");
     return data;
   }
