@@ -1,0 +1,23 @@
+/**
+ * The example app on `Deno.serve`.
+ *
+ *     deno run --allow-net --allow-env examples/deno_serve.ts   # PORT=0 picks a free port
+ *
+ * The wrapped handler goes straight in: `manager.middleware` opens one scope
+ * per call and passes Deno's `(request, info)` through.
+ *
+ * @module
+ */
+import { manager } from "./app/globals.ts";
+import { handle } from "./app/routes.ts";
+
+const port = Number(Deno.env.get("PORT") ?? 8000);
+
+Deno.serve(
+  {
+    hostname: "127.0.0.1",
+    port,
+    onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}/`),
+  },
+  manager.middleware((req: Request) => handle(req)),
+);
