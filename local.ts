@@ -25,7 +25,7 @@ import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
 
 /** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
 export type LocalEntryOf<T extends object> = {
-  [K in keyof T]: [K, T[K]];
+  [K in keyof T]-?: [K, T[K]];
 }[keyof T];
 
 /**

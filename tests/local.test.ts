@@ -188,6 +188,21 @@ describe("Local", () => {
     });
   });
 
+  it("a Local with optional keys is accepted wherever a Local is", () => {
+    interface User {
+      name: string;
+    }
+    const g = new Local<{ user?: User; roles?: string[] }>();
+    const scoped = new LocalManager([g]);
+    scoped.run(() => {
+      g.user = { name: "ada" };
+      const entries: [PropertyKey, unknown][] = [...g];
+      assert.deepEqual(entries, [["user", { name: "ada" }]]);
+      scoped.cleanup();
+      assert.equal(g.user, undefined);
+    });
+  });
+
   it("Local types each key as its type or undefined", () => {
     interface User {
       name: string;
