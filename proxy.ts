@@ -378,13 +378,23 @@ const LocalProxyClass = class LocalProxy {
     const proxy: object = new Proxy(target, {
       get(_target, key) {
         if (key === GET_CURRENT_OBJECT) return getCurrentObject;
-        const real = current();
-        const value = Reflect.get(asObject(real), key, real);
-        if (typeof value === "function" && key !== "constructor") {
-          return bindMethod(real, key, value as Method);
+        const real = resolve();
+        let value: unknown;
+        // The hot path: a plain property load is [[Get]] with receiver = real,
+        // exactly what Reflect.get(real, key, real) does, but engines inline it.
+        if (typeof real === "object" && real !== null) {
+          value = (real as Record<PropertyKey, unknown>)[key];
+        } else if (real === undefined || real === null) {
+          throw new Error(unboundMessage);
+        } else {
+          value = Reflect.get(asObject(real), key, real);
         }
-        // JSON.stringify sees the real value (arrays stay arrays).
-        if (value === undefined && key === "toJSON") return toJSON;
+        if (typeof value === "function") {
+          if (key !== "constructor") return bindMethod(real, key, value as Method);
+        } else if (value === undefined && key === "toJSON") {
+          // JSON.stringify sees the real value (arrays stay arrays).
+          return toJSON;
+        }
         return value;
       },
       set(_target, key, value) {
