@@ -17,7 +17,16 @@
  *
  * @module
  */
-import { currentScope, forkScope, ownSlots, type Scope, stackRegistry, storage } from "./_scope.ts";
+import {
+  currentScope,
+  deleteSlot,
+  forkScope,
+  readSlot,
+  type Scope,
+  stackRegistry,
+  storage,
+  writeSlot,
+} from "./_scope.ts";
 import { typeError } from "./_describe.ts";
 
 /**
@@ -100,7 +109,7 @@ export class LocalStack<T> {
     }
     const scope = currentScope();
     const frame: Frame<T> = { item, below: topFrame<T>(scope, this) };
-    ownSlots(scope).set(this, frame);
+    writeSlot(scope, this, frame);
     // Assigned, not written as `{ [dispose]: ... }`: V8 builds an object
     // literal with a computed symbol key on a slow path (~160 ns vs ~6 ns).
     const pushed = {} as Disposable;
@@ -181,7 +190,7 @@ export class LocalStack<T> {
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    ownSlots(scope).set(this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
+    writeSlot(scope, this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
     return storage.run(scope, fn);
   }
 
@@ -202,12 +211,12 @@ export class LocalStack<T> {
 }
 
 function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
-  return scope.slots.get(stack) as Frame<T> | undefined;
+  return readSlot(scope, stack) as Frame<T> | undefined;
 }
 
 function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
-  if (frame === undefined) ownSlots(scope).delete(stack);
-  else ownSlots(scope).set(stack, frame);
+  if (frame === undefined) deleteSlot(scope, stack);
+  else writeSlot(scope, stack, frame);
 }
 
 /** Undoes one push in `scope`, even when other items were pushed after it. */
