@@ -164,9 +164,15 @@ export class LockstepRun {
       if (via.type === "stack") child.push(via.stack, item);
       return body(child);
     };
-    return via.type === "manager"
-      ? this.#managers[via.manager].run(enter)
-      : this.#stacks[via.stack].run(item, enter);
+    switch (via.type) {
+      case "manager":
+        return this.#managers[via.manager].run(enter);
+      case "middleware":
+        // One call of a wrapped handler: one request's scope.
+        return this.#managers[via.manager].middleware(enter)();
+      case "stack":
+        return this.#stacks[via.stack].run(item, enter);
+    }
   }
 
   async #execAsync(op: AsyncOp, scope: ModelScope): Promise<void> {

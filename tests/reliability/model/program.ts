@@ -26,6 +26,7 @@ export type Key = typeof KEYS[number];
 /** How a scope is opened: `m.run(fn)` or `s.run(item, fn)`. */
 export type Via =
   | { readonly type: "manager"; readonly manager: number }
+  | { readonly type: "middleware"; readonly manager: number }
   | { readonly type: "stack"; readonly stack: number };
 
 export type Target = { readonly type: "local" | "stack"; readonly index: number };
@@ -77,6 +78,7 @@ const index = (n: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: n -
 const key: fc.Arbitrary<Key> = fc.constantFrom(...KEYS);
 const via: fc.Arbitrary<Via> = fc.oneof(
   fc.record({ type: fc.constant("manager" as const), manager: index(MANAGERS) }),
+  fc.record({ type: fc.constant("middleware" as const), manager: index(MANAGERS) }),
   fc.record({ type: fc.constant("stack" as const), stack: index(STACKS) }),
 );
 
@@ -349,8 +351,17 @@ function keyAccess(key: Key): string {
   return key === "@sym" ? "[sym]" : /^[a-z_]+$/i.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
+/** The call that opens the scope, up to the function; `close` ends it. */
 function viaText(v: Via, id: number): string {
-  return v.type === "manager" ? `m${v.manager}.run(` : `s${v.stack}.run(v${id}, `;
+  return v.type === "manager"
+    ? `m${v.manager}.run(`
+    : v.type === "middleware"
+    ? `m${v.manager}.middleware(`
+    : `s${v.stack}.run(v${id}, `;
+}
+
+function viaClose(v: Via): string {
+  return v.type === "middleware" ? ")()" : ")";
 }
 
 /** Prints `program` as the TypeScript it stands for, one op per line with its id. */
@@ -406,7 +417,7 @@ export function render(program: Program): string {
           emit(depth, `${tag}try { ${viaText(op.via, op.id)}() => {`);
           visit(op.body, depth + 1);
           if (op.fail) emit(depth + 1, "throw new Error();");
-          emit(depth, `}); } catch { observe("threw"); }`);
+          emit(depth, `}${viaClose(op.via)}; } catch { observe("threw"); }`);
           break;
         case "using":
           emit(depth, `${tag}{ using _ = s${op.stack}.push(v${op.id});`);
@@ -429,7 +440,7 @@ export function render(program: Program): string {
           emit(depth, `${tag}try { await ${viaText(op.via, op.id)}async () => {`);
           visit(op.body, depth + 1);
           if (op.fail) emit(depth + 1, "throw new Error();");
-          emit(depth, `}); } catch { observe("rejected"); }`);
+          emit(depth, `}${viaClose(op.via)}; } catch { observe("rejected"); }`);
           break;
         case "all":
           emit(depth, `${tag}await Promise.all([`);
