@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { inspect } from "node:util";
 import { Local, LocalManager, LocalProxy, LocalStack, releaseLocal } from "../../mod.ts";
 import { storage } from "../../_scope.ts";
 
@@ -404,6 +405,24 @@ describe("bad input: hostile objects through a LocalProxy", () => {
       assert.equal(stack.top, real);
     });
     assert.equal(stack.top, undefined);
+  });
+
+  it("a dotted path through a throwing getter throws that error on use; inspecting does not throw", () => {
+    const stack = new LocalStack<object>();
+    const deep = new LocalProxy<{ x: number }>(stack, "boom.inner");
+    const real = {
+      get boom(): never {
+        throw new RangeError("getter exploded");
+      },
+    };
+    withIntactScope(() =>
+      stack.run(real, () => {
+        assert.throws(() => deep.x, { name: "RangeError", message: "getter exploded" });
+        assert.throws(() => LocalProxy.getCurrentObject(deep), RangeError);
+        assert.match(inspect(deep), /getter exploded/);
+        assert.equal(stack.top, real);
+      })
+    );
   });
 
   it("JSON.stringify(proxy) of a cyclic object throws the same TypeError as for the real object", () => {
