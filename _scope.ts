@@ -5,7 +5,13 @@
  * outside any scope the process-wide root scope is used. A scope maps each
  * Local or LocalStack (its "slot") to that local's value in this scope.
  *
- * A scope has two layers: `base`, a slot map that scopes share and nobody
+ * The first {@linkcode FAST_SLOTS} Locals and LocalStacks created get an
+ * index: their values live in `fast`, a short array indexed by it, so a read
+ * is an array load rather than a hash lookup. `fast` is shared with the
+ * scopes forked from it and copied (a bounded, O(1) copy) on the first write
+ * after a fork, tracked with epochs like Local entries.
+ *
+ * Other slots live in two map layers: `base`, a slot map that scopes share and nobody
  * mutates, and `own`, this scope's writes since it was last forked (`null`
  * marks a removal). Opening a child is O(1) however many locals hold values:
  * the child starts with the parent's `base` and no `own` layer; only when the
@@ -27,6 +33,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 /** The values of every local in one context. */
 export interface Scope {
+  /** Index -> value of the slots that have an index. Shared unless `fastEpoch === epoch`. */
+  fast: unknown[];
+  /** The epoch in which this scope created `fast`. */
+  fastEpoch: number;
   /** Slot -> value, shared with other scopes: never mutated. */
   base: Map<object, unknown>;
   /**
@@ -50,13 +60,21 @@ interface ScopeRuntime {
   readonly stacks: WeakSet<object>;
   /** LocalProxy -> the function that returns its current object. */
   readonly proxies: WeakMap<object, () => unknown>;
+  /** How many slots were registered: the next slot's index. */
+  slotCount: number;
 }
+
+/** How many slots get an index into `Scope#fast`; later ones use the map layers. */
+export const FAST_SLOTS = 16;
+/** Where a slot keeps its index (-1: none), the same key for every copy of this module. */
+const SLOT_INDEX: unique symbol = Symbol.for("@contextlocal/contextlocal.slotIndex");
+type Indexed = { [SLOT_INDEX]: number };
 
 /**
  * Bump when the shape of {@linkcode Scope} or of a slot value changes: two
  * copies may share the runtime only when they agree on it.
  */
-const PROTOCOL = 2;
+const PROTOCOL = 3;
 const RUNTIME_KEY: unique symbol = Symbol.for("@contextlocal/contextlocal.runtime");
 
 function createRuntime(): ScopeRuntime {
@@ -64,7 +82,13 @@ function createRuntime(): ScopeRuntime {
   return {
     protocol: PROTOCOL,
     storage: new AsyncLocalStorage<Scope>(),
-    root: { base: new Map(), own: undefined, epoch: 0 },
+    root: {
+      fast: new Array<unknown>(FAST_SLOTS).fill(undefined),
+      fastEpoch: 0,
+      base: new Map(),
+      own: undefined,
+      epoch: 0,
+    },
     fork(parent: Scope): Scope {
       const own = parent.own;
       if (own !== undefined) {
@@ -72,11 +96,18 @@ function createRuntime(): ScopeRuntime {
         parent.own = undefined;
       }
       parent.epoch = ++lastEpoch;
-      return { base: parent.base, own: undefined, epoch: ++lastEpoch };
+      return {
+        fast: parent.fast,
+        fastEpoch: -1,
+        base: parent.base,
+        own: undefined,
+        epoch: ++lastEpoch,
+      };
     },
     localSlots: new WeakMap(),
     stacks: new WeakSet(),
     proxies: new WeakMap(),
+    slotCount: 0,
   };
 }
 
@@ -133,24 +164,52 @@ export function currentScope(): Scope {
   return storage.getStore() ?? rootScope;
 }
 
+/**
+ * Makes `slot` (a Local's target or a LocalStack) a key of scope values,
+ * giving it an index into `Scope#fast` while there are some left.
+ *
+ * @returns The index, or -1 when the slot's values live in the map layers.
+ */
+export function registerSlot(slot: object): number {
+  const count = runtime.slotCount++;
+  const index = count < FAST_SLOTS ? count : -1;
+  Object.defineProperty(slot, SLOT_INDEX, {
+    value: index,
+    configurable: true, // a Local's slot is a Proxy target: it must not pin anything
+  });
+  return index;
+}
+
 /** `slot`'s value in `scope`: a Local's entry, a LocalStack's top frame, or `undefined`. */
 export function readSlot(scope: Scope, slot: object): unknown {
-  const own = scope.own;
-  if (own !== undefined) {
-    const value = own.get(slot);
-    if (value !== undefined) return value === null ? undefined : value;
-  }
-  return scope.base.get(slot);
+  const index = (slot as Indexed)[SLOT_INDEX];
+  if (index >= 0) return scope.fast[index];
+  const value = scope.own?.get(slot);
+  // `null` (removed here) reads as undefined without falling through to base.
+  return value === undefined ? scope.base.get(slot) : value ?? undefined;
 }
 
 /** Sets `slot`'s value in `scope` only (`value` is an object, never `null`). */
 export function writeSlot(scope: Scope, slot: object, value: object): void {
-  (scope.own ??= new Map()).set(slot, value);
+  const index = (slot as Indexed)[SLOT_INDEX];
+  if (index >= 0) ownFast(scope)[index] = value;
+  else (scope.own ??= new Map()).set(slot, value);
+}
+
+function ownFast(scope: Scope): unknown[] {
+  if (scope.fastEpoch !== scope.epoch) {
+    scope.fast = scope.fast.slice();
+    scope.fastEpoch = scope.epoch;
+  }
+  return scope.fast;
 }
 
 /** Removes `slot`'s value from `scope` only. */
 export function deleteSlot(scope: Scope, slot: object): void {
-  if (scope.base.has(slot)) (scope.own ??= new Map()).set(slot, null);
+  const index = (slot as Indexed)[SLOT_INDEX];
+  if (index >= 0) {
+    if (scope.fast[index] !== undefined) ownFast(scope)[index] = undefined;
+  } else if (scope.base.has(slot)) (scope.own ??= new Map()).set(slot, null);
   else scope.own?.delete(slot);
 }
 

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { currentScope, localSlots } from "./_scope.ts";
+import { currentScope, localSlots, registerSlot } from "./_scope.ts";
 import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
 
 /** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
@@ -98,6 +98,8 @@ export interface LocalConstructor {
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+// Read once: `Symbol.iterator` in a trap is a global lookup plus a property load per access.
+const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
 
 /*
  * Every trap reads or writes the current scope: the target (the slot) holds
@@ -105,11 +107,11 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
  */
 const handler: ProxyHandler<object> = {
   get(slot, key) {
-    if (key === Symbol.iterator) return iteratorOf(slot);
+    if (key === ITERATOR) return iteratorOf(slot);
     return entryOf(currentScope(), slot)?.values.get(key);
   },
   set(slot, key, value) {
-    if (key === Symbol.iterator) throw reservedKeyError("assign");
+    if (key === ITERATOR) throw reservedKeyError("assign");
     ownValues(currentScope(), slot).set(key, value);
     return true;
   },
@@ -131,7 +133,7 @@ const handler: ProxyHandler<object> = {
     return { value: values.get(key), writable: true, enumerable: true, configurable: true };
   },
   defineProperty(slot, key, descriptor) {
-    if (key === Symbol.iterator) throw reservedKeyError("define");
+    if (key === ITERATOR) throw reservedKeyError("define");
     if ("get" in descriptor || "set" in descriptor) {
       throw new TypeError(
         `Local properties are plain values; cannot define accessor property ${String(key)}`,
@@ -183,6 +185,7 @@ function iteratorOf(slot: object): () => IterableIterator<[PropertyKey, unknown]
 const LocalClass = class Local {
   constructor() {
     // The instance is the slot: the key of this Local's values in each scope.
+    registerSlot(this);
     const proxy = new Proxy(this, handler);
     localSlots.set(proxy, this);
     return proxy as this;

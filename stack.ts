@@ -22,6 +22,7 @@ import {
   deleteSlot,
   forkScope,
   readSlot,
+  registerSlot,
   type Scope,
   stackRegistry,
   storage,
@@ -72,7 +73,11 @@ export class LocalStack<T> {
    * const requests = new LocalStack<Request>();
    * ```
    */
+  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
+  readonly #index: number;
+
   constructor() {
+    this.#index = registerSlot(this);
     stackRegistry.add(this);
   }
 
@@ -156,7 +161,12 @@ export class LocalStack<T> {
    * ```
    */
   get top(): T | undefined {
-    return topFrame<T>(currentScope(), this)?.item;
+    // The hottest read (every LocalProxy of a stack goes through it): the
+    // fast-slot case inlined.
+    const scope = currentScope();
+    const index = this.#index;
+    const frame = index >= 0 ? scope.fast[index] : readSlot(scope, this);
+    return (frame as Frame<T> | undefined)?.item;
   }
 
   /**
