@@ -7,11 +7,12 @@
  * raises the number of programs (see README.md in this folder), and
  * `CONTEXTLOCAL_SEED=<n>` replays another seed.
  */
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import fc from "fast-check";
-import { LockstepRun } from "./model/interpreter.ts";
+import { type Cast, freshCast, type Library, LockstepRun, type Val } from "./model/interpreter.ts";
+import { copyModule, currentProtocol, type ModuleCopy } from "./fixtures/copy_module.ts";
 import { countOps, numberOps, type Program, programArbitrary, render } from "./model/program.ts";
 import type { ModelScope } from "./model/reference.ts";
 
@@ -44,7 +45,7 @@ describe("model-based: random scope programs agree with the reference model", ()
       },
       { kind: "get", id: 0, local: 0, key: "a" },
     ]);
-    const run = new LockstepRun((parent: ModelScope) => parent);
+    const run = new LockstepRun(freshCast(), (parent: ModelScope) => parent);
     await run.run(program);
     assert.match(
       run.mismatches.join("\n"),
@@ -52,47 +53,125 @@ describe("model-based: random scope programs agree with the reference model", ()
     );
   });
 
-  it("random programs of nested/concurrent scopes, awaits and writes match the model", async () => {
+  let privateCopy: ModuleCopy | undefined;
+  after(() => privateCopy?.remove());
+
+  it("random programs on fast-slot and map-slot locals (a private runtime) match the model", async () => {
+    const { cast, slots, copy } = await privateRuntimeCast();
+    privateCopy = copy;
     const numRuns = envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS);
-    const seed = envInt("CONTEXTLOCAL_SEED", DEFAULT_SEED);
-    const totals = {
-      programs: 0,
-      generatedOps: 0,
-      executedOps: 0,
-      observations: 0,
-      scopes: 0,
-      maxConcurrentScopes: 0,
-    };
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(programArbitrary(), async (program) => {
-        const run = new LockstepRun();
-        await run.run(program);
-        totals.programs++;
-        totals.generatedOps += countOps(program);
-        totals.executedOps += run.stats.ops;
-        totals.observations += run.stats.observations;
-        totals.scopes += run.stats.scopes;
-        totals.maxConcurrentScopes = Math.max(
-          totals.maxConcurrentScopes,
-          run.stats.maxConcurrentScopes,
-        );
-        if (run.mismatches.length > 0) {
-          throw new Error(
-            `${run.mismatches.length} observation(s) differ from the model:\n  ${
-              run.mismatches.slice(0, 8).join("\n  ")
-            }\nprogram:\n${render(program)}`,
-          );
-        }
-      }),
-      { seed, numRuns },
-    );
-    console.log(
-      `[reliability/model] ${runtime}: seed ${seed}, ${totals.programs} programs, ` +
-        `${totals.generatedOps} generated ops, ${totals.executedOps} executed ops, ` +
-        `${totals.observations} observations, ${totals.scopes} scopes opened, ` +
-        `max ${totals.maxConcurrentScopes} concurrent scopes, ${Date.now() - started} ms`,
-    );
+    const totals = await checkPrograms(numRuns, () => cast);
+    report(`private runtime, one cast reused (${slots})`, totals);
+    assert.equal(totals.programs, numRuns);
+  });
+
+  it("random programs on new locals of this module match the model", async () => {
+    const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
+    const totals = await checkPrograms(numRuns, () => freshCast());
+    report("shared runtime, new locals per program", totals);
     assert.equal(totals.programs, numRuns);
   });
 });
+
+interface Totals {
+  seed: number;
+  programs: number;
+  generatedOps: number;
+  executedOps: number;
+  observations: number;
+  scopes: number;
+  maxConcurrentScopes: number;
+  ms: number;
+}
+
+/** Checks `numRuns` generated programs, each on the cast `castFor()` returns. */
+async function checkPrograms(numRuns: number, castFor: () => Cast): Promise<Totals> {
+  const seed = envInt("CONTEXTLOCAL_SEED", DEFAULT_SEED);
+  const totals: Totals = {
+    seed,
+    programs: 0,
+    generatedOps: 0,
+    executedOps: 0,
+    observations: 0,
+    scopes: 0,
+    maxConcurrentScopes: 0,
+    ms: 0,
+  };
+  const started = Date.now();
+  await fc.assert(
+    fc.asyncProperty(programArbitrary(), async (program) => {
+      const run = new LockstepRun(castFor());
+      await run.run(program);
+      totals.programs++;
+      totals.generatedOps += countOps(program);
+      totals.executedOps += run.stats.ops;
+      totals.observations += run.stats.observations;
+      totals.scopes += run.stats.scopes;
+      totals.maxConcurrentScopes = Math.max(
+        totals.maxConcurrentScopes,
+        run.stats.maxConcurrentScopes,
+      );
+      if (run.mismatches.length > 0) {
+        throw new Error(
+          `${run.mismatches.length} observation(s) differ from the model:\n  ${
+            run.mismatches.slice(0, 8).join("\n  ")
+          }\nprogram:\n${render(program)}`,
+        );
+      }
+    }),
+    { seed, numRuns },
+  );
+  totals.ms = Date.now() - started;
+  return totals;
+}
+
+function report(label: string, t: Totals): void {
+  console.log(
+    `[reliability/model] ${runtime} ${label}: seed ${t.seed}, ${t.programs} programs, ` +
+      `${t.generatedOps} generated ops, ${t.executedOps} executed ops, ` +
+      `${t.observations} observations, ${t.scopes} scopes opened, ` +
+      `max ${t.maxConcurrentScopes} concurrent scopes, ${t.ms} ms`,
+  );
+}
+
+const SLOT_INDEX = Symbol.for("@contextlocal/contextlocal.slotIndex");
+
+/**
+ * Locals and stacks of a copy of the library with a private runtime (its
+ * scope protocol is rewritten, so it does not join the shared one): its slot
+ * counter starts at zero whatever other tests created, so g0 and s0 get the
+ * first fast slots (if the library has them) while g1 and s1 come after the
+ * last one and live in the map layers, and every program mixes both kinds.
+ */
+async function privateRuntimeCast(): Promise<{ cast: Cast; slots: string; copy: ModuleCopy }> {
+  const protocol = currentProtocol();
+  const copy = copyModule((file, text) =>
+    file === "_scope.ts"
+      ? text.replace(`const PROTOCOL = ${protocol};`, `const PROTOCOL = ${protocol + 2000};`)
+      : text
+  );
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args);
+  let lib: Library;
+  let scope: { FAST_SLOTS?: number; localSlots: WeakMap<object, object> };
+  try {
+    lib = await import(copy.modUrl);
+    scope = await import(new URL("./_scope.ts", copy.modUrl).href);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1, "the private copy announces its own runtime once");
+  const g0 = new lib.Local<Record<PropertyKey, Val | undefined>>();
+  const s0 = new lib.LocalStack<Val>();
+  for (let i = 2; i < (scope.FAST_SLOTS ?? 0); i++) new lib.LocalStack();
+  const g1 = new lib.Local<Record<PropertyKey, Val | undefined>>();
+  const s1 = new lib.LocalStack<Val>();
+  const index = (slot: object | undefined): string => {
+    const value = (slot as { [SLOT_INDEX]?: number } | undefined)?.[SLOT_INDEX];
+    return value === undefined ? "?" : value >= 0 ? `fast slot ${value}` : "map slot";
+  };
+  const slots = `g0 ${index(scope.localSlots.get(g0))}, s0 ${index(s0)}, ` +
+    `g1 ${index(scope.localSlots.get(g1))}, s1 ${index(s1)}`;
+  return { cast: { lib, locals: [g0, g1], stacks: [s0, s1] }, slots, copy };
+}

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { Local, LocalManager, LocalProxy, LocalStack, releaseLocal } from "../../../mod.ts";
+import * as mod from "../../../mod.ts";
+import type { Local, LocalManager, LocalStack } from "../../../mod.ts";
 import {
   type AsyncOp,
   type Key,
@@ -61,10 +62,34 @@ export interface RunStats {
   observations: number;
 }
 
-/** One program's run: fresh Locals, stacks, managers and proxies. */
+/** The library under test: this tree's module, or a copy of it with its own runtime. */
+export type Library = typeof mod;
+
+/** The Locals and LocalStacks a program runs on. */
+export interface Cast {
+  readonly lib: Library;
+  readonly locals: readonly Local<Record<PropertyKey, Val | undefined>>[];
+  readonly stacks: readonly LocalStack<Val>[];
+}
+
+/** New Locals and LocalStacks of `lib`. */
+export function freshCast(lib: Library = mod): Cast {
+  return {
+    lib,
+    locals: Array.from({ length: LOCALS }, () => new lib.Local()),
+    stacks: Array.from({ length: STACKS }, () => new lib.LocalStack<Val>()),
+  };
+}
+
+/**
+ * One program's run on `cast` (Locals and stacks may be reused across runs:
+ * every run starts in a new scope and checks that nothing leaked out), with
+ * fresh managers and proxies.
+ */
 export class LockstepRun {
-  readonly #locals: Local<Record<PropertyKey, Val | undefined>>[];
-  readonly #stacks: LocalStack<Val>[];
+  readonly #lib: Library;
+  readonly #locals: readonly Local<Record<PropertyKey, Val | undefined>>[];
+  readonly #stacks: readonly LocalStack<Val>[];
   readonly #managers: LocalManager[];
   readonly #proxies: unknown[];
   readonly #pushes: { disposable: Disposable; scope: ModelScope; stack: number; token: object }[] =
@@ -76,13 +101,19 @@ export class LockstepRun {
   readonly #fork: (parent: ModelScope) => ModelScope;
 
   /**
+   * @param cast The Locals and stacks to use (new ones by default).
    * @param fork How the model opens a child scope; replaceable only so that a
    * test can prove that a wrong model is caught.
    */
-  constructor(fork: (parent: ModelScope) => ModelScope = (parent) => parent.fork()) {
+  constructor(
+    cast: Cast = freshCast(),
+    fork: (parent: ModelScope) => ModelScope = (parent) => parent.fork(),
+  ) {
     this.#fork = fork;
-    this.#locals = Array.from({ length: LOCALS }, () => new Local());
-    this.#stacks = Array.from({ length: STACKS }, () => new LocalStack<Val>());
+    this.#lib = cast.lib;
+    this.#locals = cast.locals;
+    this.#stacks = cast.stacks;
+    const { LocalManager, LocalProxy } = cast.lib;
     const [g0, g1] = this.#locals;
     const [s0, s1] = this.#stacks;
     this.#managers = [new LocalManager([g0, s0]), new LocalManager([g1, s1]), new LocalManager()];
@@ -97,7 +128,7 @@ export class LockstepRun {
   /** Runs `program` in a fresh scope, joins everything it spawned, and checks that nothing leaked out. */
   async run(program: Program): Promise<void> {
     const top = new ModelScope(LOCALS, STACKS);
-    await new LocalManager().run(async () => {
+    await new this.#lib.LocalManager().run(async () => {
       await this.#execList(program, top);
       while (this.#pending.length > 0) await Promise.all(this.#pending.splice(0));
       this.#checkState("end of program", top);
@@ -130,7 +161,7 @@ export class LockstepRun {
     });
     this.#stacks.forEach((stack, i) => {
       // Drain a copy in a throwaway child scope: this scope keeps its stack.
-      const actual = new LocalManager().run(() => {
+      const actual = new this.#lib.LocalManager().run(() => {
         const items: string[] = [];
         for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
           items.unshift(show(item));
@@ -323,10 +354,10 @@ export class LockstepRun {
       }
       case "release":
         if (op.target.type === "local") {
-          releaseLocal(this.#locals[op.target.index]);
+          this.#lib.releaseLocal(this.#locals[op.target.index]);
           scope.releaseLocal(op.target.index);
         } else {
-          releaseLocal(this.#stacks[op.target.index]);
+          this.#lib.releaseLocal(this.#stacks[op.target.index]);
           scope.releaseStack(op.target.index);
         }
         return;
