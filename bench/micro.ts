@@ -99,6 +99,22 @@ const clsReq = (ProxyProviderManager as unknown as { createProxy(key: symbol): R
 const clsStore = (): any => ({ [CLS_REQ]: new Req(), x: 1 });
 const inCls = (loop: BenchFn): BenchFn => (n) => cls.runWith(clsStore(), () => loop(n));
 
+// ------------------------------------------------------------------ floors
+// The least any Proxy-based API can cost: a bare Proxy whose trap does the
+// baseline's own work. The gap between the baseline and the floor is the
+// engine's price for a Proxy trap, which no library code can remove.
+const floorRequest = new Proxy({}, {
+  get: (_target, key) => (als.getStore()!.req as unknown as Record<PropertyKey, unknown>)[key],
+}) as Req;
+const floorLocal = new Proxy({} as { x: number }, {
+  get: (_target, key) => als.getStore()!.map.get(key as string),
+  set: (_target, key, value) => {
+    als.getStore()!.map.set(key as string, value);
+    return true;
+  },
+});
+const FLOOR = "floor: bare Proxy";
+
 const row = (name: string, by: string, fn: BenchFn): Bench => ({ name, by, fn });
 const CL = "contextlocal";
 
@@ -119,11 +135,29 @@ const attr: Group = {
   ),
   members: [
     row(
+      "Proxy trap: store.req[key]",
+      FLOOR,
+      inStore((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorRequest.a;
+        return acc;
+      }),
+    ),
+    row(
       "proxy.attr",
       CL,
       inScope((n) => {
         let acc = 0;
         for (let i = 0; i < n; i++) acc += request.a;
+        return acc;
+      }),
+    ),
+    row(
+      "stack.top.a (no proxy)",
+      CL,
+      inScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += requestStack.top!.a;
         return acc;
       }),
     ),
@@ -178,6 +212,15 @@ const method: Group = {
       inScope((n) => {
         let acc = 0;
         for (let i = 0; i < n; i++) acc += request.m();
+        return acc;
+      }),
+    ),
+    row(
+      "stack.top.m() (no proxy)",
+      CL,
+      inScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += requestStack.top!.m();
         return acc;
       }),
     ),
@@ -281,6 +324,15 @@ const read: Group = {
   ),
   members: [
     row(
+      "Proxy trap: store.map.get(key)",
+      FLOOR,
+      inStore((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorLocal.x;
+        return acc;
+      }),
+    ),
+    row(
       "local.x read",
       CL,
       inScope((n) => {
@@ -324,6 +376,14 @@ const write: Group = {
     }),
   ),
   members: [
+    row(
+      "Proxy trap: store.map.set(key, v)",
+      FLOOR,
+      inStore((n) => {
+        for (let i = 0; i < n; i++) floorLocal.x = i;
+        return floorLocal.x;
+      }),
+    ),
     row(
       "local.x = v",
       CL,
@@ -520,8 +580,14 @@ const openAsync: Group = {
 
 const groups: Group[] = [attr, method, top, read, write, pushPop, open, openAsync];
 
-{
-  const argv = args();
+const groupInfo = groups.map(({ id, title, target, targetRows }) => ({
+  id,
+  title,
+  target,
+  targetRows,
+}));
+
+async function runAll(argv: string[]): Promise<void> {
   const options = harnessOptions(argv.includes("--quick"));
   const only = argv.find((a) => a.startsWith("--group="))?.slice("--group=".length).split(",");
   const rows: Row[] = [];
@@ -541,11 +607,9 @@ const groups: Group[] = [attr, method, top, read, write, pushPop, open, openAsyn
       );
     }
   }
-  const groupInfo = groups.map(({ id, title, target, targetRows }) => ({
-    id,
-    title,
-    target,
-    targetRows,
-  }));
   emit("micro", { groups: groupInfo, rows, sink: sinkValue() });
 }
+
+// --list: only the groups (scripts/bench.mjs runs each group in its own process).
+if (args().includes("--list")) emit("micro", { groups: groupInfo, rows: [] });
+else await runAll(args());

@@ -69,34 +69,50 @@ function findRow(results, runtime, group, name) {
   return (results.micro[runtime] ?? []).find((r) => r.group === group && r.name === name);
 }
 
-/** Which peers beat contextlocal's row in each group, per runtime. */
+/**
+ * Like for like: [group, our row, the peers' rows doing the same thing]. A
+ * proxy is compared with nestjs-cls's proxy; reading the object directly
+ * (stack.top.a) with unctx's use() and Hono's getContext().
+ */
+const PEER_PAIRS = [
+  ["attr", "proxy.attr", ["nestjs-cls proxy.a"]],
+  ["attr", "stack.top.a (no proxy)", ["unctx use().a", "hono getContext().get('req').a"]],
+  ["method", "proxy.method()", ["nestjs-cls proxy.m()"]],
+  ["method", "stack.top.m() (no proxy)", [
+    "unctx use().m()",
+    "hono getContext().get('req').m()",
+  ]],
+  ["top", "stack.top", ["unctx use()", "hono getContext().get('req')", "nestjs-cls cls.get(key)"]],
+  ["read", "local.x read", ["hono getContext().get('x')", "nestjs-cls cls.get('x')"]],
+  ["write", "local.x = v", ["hono getContext().set('x', v)", "nestjs-cls cls.set('x', v)"]],
+  ["open", "manager.run(fn)", ["unctx call(obj, fn)", "nestjs-cls cls.run(fn)"]],
+  ["open-async", "await manager.run(async fn)", [
+    "await unctx callAsync(obj, fn)",
+    "await hono contextStorage()(c, next)",
+    "await nestjs-cls cls.run(async fn)",
+  ]],
+];
+
+/** Which peers beat contextlocal on the same operation, per runtime. */
 function peerLines(results, runtimes) {
-  const pairs = [
-    ["attr", "proxy.attr"],
-    ["method", "proxy.method()"],
-    ["top", "stack.top"],
-    ["read", "local.x read"],
-    ["write", "local.x = v"],
-    ["open", "manager.run(fn)"],
-    ["open-async", "await manager.run(async fn)"],
-  ];
   const lines = [
-    "| operation | " + runtimes.map((r) => `${r}: peers faster than contextlocal`).join(" | ") +
-    " |",
-    `|---|${runtimes.map(() => "---|").join("")}`,
+    `| contextlocal | compared with | ${runtimes.join(" | ")} |`,
+    `|---|---|${runtimes.map(() => "---|").join("")}`,
   ];
-  for (const [group, ours] of pairs) {
+  for (const [group, ours, peers] of PEER_PAIRS) {
     const cells = runtimes.map((runtime) => {
       const mine = findRow(results, runtime, group, ours);
       if (!mine) return "n/a";
-      const faster = (results.micro[runtime] ?? []).filter((r) =>
-        r.group === group && r.by !== CL && r.by !== "baseline" && r.ns < mine.ns
-      );
+      const faster = peers.map((p) => findRow(results, runtime, group, p))
+        .filter((r) => r && r.ns < mine.ns);
       return faster.length === 0
-        ? "none (met)"
-        : faster.map((r) => `${r.by} ${ns(r.ns)} vs ${ns(mine.ns)}`).join("; ");
+        ? `${ns(mine.ns)}: fastest (met)`
+        : `${ns(mine.ns)}: **slower than** ` +
+          faster.map((r) => `${r.name} ${ns(r.ns)}`).join(", ");
     });
-    lines.push(`| \`${ours}\` | ${cells.join(" | ")} |`);
+    lines.push(
+      `| \`${ours}\` | ${peers.map((p) => `\`${p}\``).join(", ")} | ${cells.join(" | ")} |`,
+    );
   }
   return lines;
 }
@@ -130,10 +146,19 @@ function targetLines(results, runtimes) {
     return `${(cost * 100).toFixed(1)}% ${verdict(cost <= 0.03)}`;
   });
   lines.push(`| <= 3% requests/s cost on the runtime's server | ${server.join(" | ")} |`);
+  const cpu = runtimes.map((runtime) => {
+    const s = results.server[runtime];
+    if (!s) return "n/a";
+    const { als, contextlocal } = s.variants;
+    return `x${contextlocal.cpuRatio.toFixed(3)} of plain, x${
+      (contextlocal.cpuRatio / als.cpuRatio).toFixed(3)
+    } of hand-written ALS`;
+  });
+  lines.push(`| (evidence) server CPU per request, contextlocal | ${cpu.join(" | ")} |`);
   const memory = runtimes.map((runtime) => {
     const m = (results.memory[runtime] ?? []).find((r) => r.name === CL);
     if (!m) return "n/a";
-    return `${kb(m.growthBytes)} ${verdict(Math.abs(m.growthBytes) < 1024 * 1024)}`;
+    return `${kb(m.growthBytes)} ${verdict(m.growthBytes < 1024 * 1024)}`;
   });
   lines.push(
     `| heap growth after 100,000 scopes + GC near zero (< 1 MB) | ${memory.join(" | ")} |`,
@@ -164,8 +189,10 @@ function serverLines(results, runtimes) {
   if (any) {
     lines.push(
       "",
-      `Medians of ${any.rounds} alternating rounds of ${any.seconds} s per variant ` +
-        `(autocannon, ${any.connections} connections, client on ${results.machine.clientNode}), ` +
+      `req/s and CPU: medians of ${any.rounds} alternating rounds of ${any.seconds} s per ` +
+        "variant; ratios: median over rounds of the ratio to plain in the same round " +
+        "(the variants run back to back); cost = 1 - that ratio. " +
+        `Autocannon, ${any.connections} connections, client on ${results.machine.clientNode}, ` +
         "after a warm-up of each server. Client and servers share the machine's cores, so " +
         "requests/s is partly client-bound; server CPU per request (from /proc) isolates " +
         "the server's own cost.",

@@ -103,11 +103,16 @@ export async function serverBench(runtime, { rounds, seconds, warmupSeconds, con
     }
     const rps = (variant) => median(runs[variant].map((r) => r.rps));
     const cpu = (variant) => median(runs[variant].map((r) => r.cpuUsPerRequest));
+    // Ratios are paired within each round (the variants run back to back),
+    // then the median is taken, so load from elsewhere that drifts between
+    // rounds cancels out.
+    const paired = (variant, field) =>
+      median(runs[variant].map((run, i) => run[field] / runs.plain[i][field]));
     const variants = Object.fromEntries(VARIANTS.map((variant) => [variant, {
       rps: rps(variant),
       cpuUsPerRequest: cpu(variant),
-      rpsRatio: rps(variant) / rps("plain"),
-      cpuRatio: cpu(variant) / cpu("plain"),
+      rpsRatio: paired(variant, "rps"),
+      cpuRatio: paired(variant, "cpuUsPerRequest"),
     }]));
     return { rounds, seconds, connections, variants, runs };
   } finally {

@@ -43,9 +43,13 @@ const runtimes = listOption("runtime", RUNTIMES);
 const full = !quick && kinds.length === KINDS.length && runtimes.length === RUNTIMES.length;
 const env = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
 
-/** Runs one bench file on `runtime`, echoing its output, and returns its result line. */
-function runFile(runtime, file, flags = []) {
-  const [cmd, ...argv] = runtimeCommand(runtime, `${root}${file}`, quick ? ["--quick"] : [], flags);
+/**
+ * Runs one bench file on `runtime` (with runtime `flags` and extra script
+ * `options`), echoing its output, and returns its result line.
+ */
+function runFile(runtime, file, flags = [], options = []) {
+  const extra = [...(quick ? ["--quick"] : []), ...options];
+  const [cmd, ...argv] = runtimeCommand(runtime, `${root}${file}`, extra, flags);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -76,10 +80,12 @@ function version(runtime) {
   });
 }
 
+// V8 flushes the bytecode of functions unused for a few GCs; that shrinks the
+// heap by megabytes mid-run and would hide (or fake) growth, so it is off.
 const gcFlags = {
-  deno: ["--v8-flags=--expose-gc"],
+  deno: ["--v8-flags=--expose-gc,--no-flush-bytecode"],
   bun: [],
-  node: ["--expose-gc"],
+  node: ["--expose-gc", "--no-flush-bytecode"],
 };
 
 const started = new Date();
@@ -109,10 +115,16 @@ for (const runtime of runtimes) results.versions[runtime] = await version(runtim
 console.log(`bench: ${kinds.join(", ")} on ${runtimes.join(", ")}${quick ? " (quick)" : ""}`);
 
 if (kinds.includes("micro")) {
+  // One process per group: a group's figures then do not depend on what the
+  // JIT learnt from the groups before it (that moved some rows by 30-50%).
+  const { groups } = (await runFile("node", "bench/micro.ts", [], ["--list"])).data;
+  results.microGroups = groups;
   for (const runtime of runtimes) {
-    const { groups, rows } = (await runFile(runtime, "bench/micro.ts")).data;
-    results.microGroups = groups;
-    results.micro[runtime] = rows;
+    results.micro[runtime] = [];
+    for (const { id } of groups) {
+      const { rows } = (await runFile(runtime, "bench/micro.ts", [], [`--group=${id}`])).data;
+      results.micro[runtime].push(...rows);
+    }
   }
 }
 if (kinds.includes("memory")) {
@@ -125,7 +137,7 @@ if (kinds.includes("memory")) {
 if (kinds.includes("server")) {
   const options = quick
     ? { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 50 }
-    : { rounds: 5, seconds: 5, warmupSeconds: 2, connections: 50 };
+    : { rounds: 8, seconds: 3, warmupSeconds: 2, connections: 50 };
   for (const runtime of runtimes) {
     console.log(`\n# server on ${runtime}`);
     results.server[runtime] = await serverBench(runtime, { ...options, log: console.log });

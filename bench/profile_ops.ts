@@ -1,0 +1,42 @@
+/**
+ * Loops one contextlocal operation 30 million times so a sampling profiler
+ * can show where its time goes. Used for bench/profiles/*.txt:
+ *
+ * ```sh
+ * node --prof bench/profile_ops.ts attr && node --prof-process isolate-*.log
+ * deno run -A --v8-flags=--prof bench/profile_ops.ts method
+ * ```
+ *
+ * Operations: `attr` (proxy.a), `method` (proxy.m()), `read` (local.x),
+ * `write` (local.x = v), `top` (stack.top).
+ *
+ * @module
+ */
+import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
+import { args } from "./_harness.ts";
+
+class Req {
+  a = 1;
+  m(): number {
+    return this.a;
+  }
+}
+
+const stack = new LocalStack<Req>();
+const request = new LocalProxy(stack);
+const g = new Local<{ x: number }>();
+const operation = args()[0] ?? "attr";
+const N = 30_000_000;
+
+let acc = 0;
+new LocalManager().run(() => {
+  stack.push(new Req());
+  g.x = 1;
+  if (operation === "attr") { for (let i = 0; i < N; i++) acc += request.a; }
+  else if (operation === "method") { for (let i = 0; i < N; i++) acc += request.m(); }
+  else if (operation === "read") { for (let i = 0; i < N; i++) acc += g.x!; }
+  else if (operation === "write") { for (let i = 0; i < N; i++) g.x = i; }
+  else if (operation === "top") { for (let i = 0; i < N; i++) if (stack.top !== undefined) acc++; }
+  else throw new TypeError(`unknown operation ${operation}`);
+});
+console.log(operation, acc + g.x!);
