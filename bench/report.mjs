@@ -234,7 +234,10 @@ export function renderResults(results) {
     } at start, ${m.loadAverageAtEnd?.join(" ") ?? "?"} at end`,
     ...runtimes.map((r) => `- ${r}: ${results.versions[r]}`),
     "- micro: median of interleaved samples (31 x 10 ms, or 14 x 50 ms for groups that " +
-    "allocate), after warm-up; the ratio is to the baseline row measured in the same process run.",
+    "allocate), after warm-up; the ratio is to the baseline row measured in the same process run; " +
+    `each group ran ${results.microRepeats ?? 1} time(s) per runtime, each in a fresh process, ` +
+    "and a row shows the median time and the median ratio of those runs (results.json has each " +
+    "run's ratio).",
     "",
   ];
   if (Object.keys(results.micro).length > 0 || Object.keys(results.server).length > 0) {

@@ -38,6 +38,14 @@ function listOption(name, allowed) {
 }
 
 const quick = process.argv.includes("--quick");
+/** Micro runs per group and runtime (each in a fresh process). */
+const REPEATS = quick ? 1 : 3;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 const kinds = listOption("only", KINDS);
 const runtimes = listOption("runtime", RUNTIMES);
 const full = !quick && kinds.length === KINDS.length && runtimes.length === RUNTIMES.length;
@@ -117,14 +125,32 @@ console.log(`bench: ${kinds.join(", ")} on ${runtimes.join(", ")}${quick ? " (qu
 if (kinds.includes("micro")) {
   // One process per group: a group's figures then do not depend on what the
   // JIT learnt from the groups before it (that moved some rows by 30-50%).
+  // Each group runs REPEATS times per runtime, the repeats spread over the
+  // whole micro phase; a row reports the median time and the median ratio.
   const { groups } = (await runFile("node", "bench/micro.ts", [], ["--list"])).data;
   results.microGroups = groups;
-  for (const runtime of runtimes) {
-    results.micro[runtime] = [];
-    for (const { id } of groups) {
-      const { rows } = (await runFile(runtime, "bench/micro.ts", [], [`--group=${id}`])).data;
-      results.micro[runtime].push(...rows);
+  results.microRepeats = REPEATS;
+  const runs = Object.fromEntries(runtimes.map((runtime) => [runtime, new Map()]));
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    for (const runtime of runtimes) {
+      for (const { id } of groups) {
+        const { rows } = (await runFile(runtime, "bench/micro.ts", [], [`--group=${id}`])).data;
+        for (const row of rows) {
+          const key = `${row.group}\u0000${row.name}`;
+          if (!runs[runtime].has(key)) runs[runtime].set(key, []);
+          runs[runtime].get(key).push(row);
+        }
+      }
     }
+  }
+  for (const runtime of runtimes) {
+    results.micro[runtime] = [...runs[runtime].values()].map((rows) => ({
+      ...rows[0],
+      ns: median(rows.map((r) => r.ns)),
+      ratio: median(rows.map((r) => r.ratio)),
+      ratios: rows.map((r) => Number(r.ratio.toFixed(3))),
+      iqr: median(rows.map((r) => r.iqr)),
+    }));
   }
 }
 if (kinds.includes("memory")) {
