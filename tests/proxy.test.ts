@@ -454,29 +454,26 @@ describe("LocalProxy printing and identity", () => {
     });
   });
 
-  it("Deno.inspect prints the current object", {
-    skip: !("Deno" in globalThis) && "Deno.inspect exists on Deno only",
-  }, () => {
-    const denoInspect = (globalThis as unknown as { Deno: { inspect(v: unknown): string } }).Deno
-      .inspect;
-    const { proxy, stack } = proxyOn<{ user: string }>();
-    assert.equal(denoInspect(proxy), "<LocalProxy unbound>");
-    stack.run(
-      { user: "ada" },
-      () => assert.equal(denoInspect(proxy), denoInspect({ user: "ada" })),
-    );
+  // Each runtime's own inspector; Bun hands the custom inspector node:util's
+  // inspect, so Bun.inspect prints a proxy in node's format.
+  const runtimeInspectors = ["Deno", "Bun"].map((runtime) => {
+    const api = (globalThis as Record<string, unknown>)[runtime] as
+      | { inspect(value: unknown): string }
+      | undefined;
+    const expected = runtime === "Bun" ? inspect : api?.inspect;
+    return { runtime, api, expected };
   });
-
-  it("Bun.inspect prints the current object", {
-    skip: !("Bun" in globalThis) && "Bun.inspect exists on Bun only",
-  }, () => {
-    const bunInspect = (globalThis as unknown as { Bun: { inspect(v: unknown): string } }).Bun
-      .inspect;
-    const { proxy, stack } = proxyOn<{ user: string }>();
-    assert.equal(bunInspect(proxy), "<LocalProxy unbound>");
-    // Bun hands the custom inspector node:util's inspect, so the format is node's.
-    stack.run({ user: "ada" }, () => assert.equal(bunInspect(proxy), inspect({ user: "ada" })));
-  });
+  for (const { runtime, api, expected } of runtimeInspectors) {
+    it(`${runtime}.inspect prints the current object`, {
+      skip: api === undefined && `${runtime}.inspect exists on ${runtime} only`,
+    }, () => {
+      const { proxy, stack } = proxyOn<{ user: string }>();
+      assert.equal(api!.inspect(proxy), "<LocalProxy unbound>");
+      stack.run({ user: "ada" }, () => {
+        assert.equal(api!.inspect(proxy), expected!({ user: "ada" }));
+      });
+    });
+  }
 
   it("instanceof LocalProxy is true bound or unbound, false for anything else", () => {
     const { proxy, stack } = proxyOn<object>();
