@@ -580,20 +580,31 @@ const openAsync: Group = {
 
 const groups: Group[] = [attr, method, top, read, write, pushPop, open, openAsync];
 
-const groupInfo = groups.map(({ id, title, target, targetRows }) => ({
+/** contextlocal's rows and the floor run together; each peer runs in its own process. */
+const processOf = (by: string): string => by.startsWith("floor") ? CL : by;
+
+const groupInfo = groups.map(({ id, title, target, targetRows, members }) => ({
   id,
   title,
   target,
   targetRows,
+  processes: [...new Set(members.map((m) => processOf(m.by)))],
 }));
 
 async function runAll(argv: string[]): Promise<void> {
   const options = harnessOptions(argv.includes("--quick"));
   const only = argv.find((a) => a.startsWith("--group="))?.slice("--group=".length).split(",");
+  // --by=NAME: only the baseline and NAME's rows (scripts/bench.mjs runs
+  // each library in its own process: running Hono's or unctx's rows slowed
+  // every Proxy row of the same process on Bun by ~60%, the floor included).
+  const by = argv.find((a) => a.startsWith("--by="))?.slice("--by=".length);
   const rows: Row[] = [];
-  console.log(`# micro benchmarks on ${runtimeName()}`);
-  for (const group of groups) {
-    if (only && !only.includes(group.id)) continue;
+  console.log(`# micro benchmarks on ${runtimeName()}${by ? ` (${by})` : ""}`);
+  for (const whole of groups) {
+    if (only && !only.includes(whole.id)) continue;
+    const members = whole.members.filter((m) => by === undefined || processOf(m.by) === by);
+    if (members.length === 0) continue;
+    const group = { ...whole, members };
     const result = await runGroup(group, options);
     rows.push(...result);
     console.log(`\n## ${group.title}`);

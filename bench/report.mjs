@@ -103,12 +103,14 @@ function peerLines(results, runtimes) {
     const cells = runtimes.map((runtime) => {
       const mine = findRow(results, runtime, group, ours);
       if (!mine) return "n/a";
+      // Ratios, not times: each library ran in its own process, against
+      // that process's baseline.
       const faster = peers.map((p) => findRow(results, runtime, group, p))
-        .filter((r) => r && r.ns < mine.ns);
+        .filter((r) => r && r.ratio < mine.ratio);
       return faster.length === 0
-        ? `${ns(mine.ns)}: fastest (met)`
-        : `${ns(mine.ns)}: **slower than** ` +
-          faster.map((r) => `${r.name} ${ns(r.ns)}`).join(", ");
+        ? `${x(mine.ratio)}: fastest (met)`
+        : `${x(mine.ratio)}: **slower than** ` +
+          faster.map((r) => `${r.name} ${x(r.ratio)}`).join(", ");
     });
     lines.push(
       `| \`${ours}\` | ${peers.map((p) => `\`${p}\``).join(", ")} | ${cells.join(" | ")} |`,
@@ -244,7 +246,11 @@ export function renderResults(results) {
     lines.push("## Targets", "", ...targetLines(results, runtimes), "");
   }
   if (Object.keys(results.micro).length > 0) {
-    lines.push("## Against peers (same operation, same run)", "", ...peerLines(results, runtimes));
+    lines.push(
+      "## Against peers (same operation; ratio to the baseline of each library's own process)",
+      "",
+      ...peerLines(results, runtimes),
+    );
     lines.push("", "## Micro benchmarks: time per operation (ratio to the baseline)", "");
     lines.push(...microSection(results, runtimes));
   }

@@ -126,15 +126,23 @@ if (kinds.includes("micro")) {
   // One process per group: a group's figures then do not depend on what the
   // JIT learnt from the groups before it (that moved some rows by 30-50%).
   // Each group runs REPEATS times per runtime, the repeats spread over the
-  // whole micro phase; a row reports the median time and the median ratio.
+  // whole micro phase, each library's rows in a process of their own with
+  // the baseline (its ratio is to that process's baseline); a row reports the
+  // median time and the median ratio.
   const { groups } = (await runFile("node", "bench/micro.ts", [], ["--list"])).data;
   results.microGroups = groups;
   results.microRepeats = REPEATS;
   const runs = Object.fromEntries(runtimes.map((runtime) => [runtime, new Map()]));
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     for (const runtime of runtimes) {
-      for (const { id } of groups) {
-        const { rows } = (await runFile(runtime, "bench/micro.ts", [], [`--group=${id}`])).data;
+      for (const { id, processes } of groups) {
+        const rows = [];
+        for (const by of processes) {
+          const options = [`--group=${id}`, `--by=${by}`];
+          const data = (await runFile(runtime, "bench/micro.ts", [], options)).data;
+          // The baseline is measured in every process; the table shows contextlocal's.
+          rows.push(...data.rows.filter((r) => r.by !== "baseline" || by === "contextlocal"));
+        }
         for (const row of rows) {
           const key = `${row.group}\u0000${row.name}`;
           if (!runs[runtime].has(key)) runs[runtime].set(key, []);
