@@ -62,6 +62,9 @@ const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.disp
  * ```
  */
 export class LocalStack<T> {
+  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
+  readonly #index: number;
+
   /**
    * Creates an empty stack. Its contents live in scopes, not in the object:
    * outside any scope they are the process-wide root scope's.
@@ -73,9 +76,6 @@ export class LocalStack<T> {
    * const requests = new LocalStack<Request>();
    * ```
    */
-  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
-  readonly #index: number;
-
   constructor() {
     this.#index = registerSlot(this);
     stackRegistry.add(this);
