@@ -120,41 +120,40 @@ describe("leaks: completed scopes and requests leave nothing behind", () => {
     },
   );
 
-  it(`${SCOPES} completed scopes: every value finalized, heap back at baseline`, {
-    timeout: CHILD_TIMEOUT_MS + 5_000,
-  }, async () => {
-    const r = await measure("scopes", SCOPES);
-    report(`${SCOPES} scopes`, r);
-    assert.equal(r.registered, SCOPES);
-    assert.equal(
-      r.finalized,
-      SCOPES,
-      `values held by completed scopes were never collected, e.g. ids ${r.unfinalized}`,
-    );
-    assert.ok(
-      r.after - r.baseline < SCOPES_TOLERANCE,
-      `heap grew by ${mb(r.after - r.baseline)} after ${SCOPES} scopes (allowed ${
-        mb(SCOPES_TOLERANCE)
-      })`,
-    );
-  });
-
-  it(`a server after ${REQUESTS} requests: every value finalized, heap back at baseline`, {
-    timeout: CHILD_TIMEOUT_MS + 5_000,
-  }, async () => {
-    const r = await measure("server", REQUESTS);
-    report(`${REQUESTS} requests`, r);
-    assert.equal(r.registered, REQUESTS);
-    assert.equal(
-      r.finalized,
-      REQUESTS,
-      `values held by finished requests were never collected, e.g. ids ${r.unfinalized}`,
-    );
-    assert.ok(
-      r.after - r.baseline < SERVER_TOLERANCE,
-      `heap grew by ${mb(r.after - r.baseline)} after ${REQUESTS} requests (allowed ${
-        mb(SERVER_TOLERANCE)
-      })`,
-    );
-  });
+  const workloads = [
+    {
+      title: `${SCOPES} completed scopes`,
+      mode: "scopes",
+      count: SCOPES,
+      what: `${SCOPES} scopes`,
+      holders: "completed scopes",
+      tolerance: SCOPES_TOLERANCE,
+    },
+    {
+      title: `a server after ${REQUESTS} requests`,
+      mode: "server",
+      count: REQUESTS,
+      what: `${REQUESTS} requests`,
+      holders: "finished requests",
+      tolerance: SERVER_TOLERANCE,
+    },
+  ];
+  for (const { title, mode, count, what, holders, tolerance } of workloads) {
+    it(`${title}: every value finalized, heap back at baseline`, {
+      timeout: CHILD_TIMEOUT_MS + 5_000,
+    }, async () => {
+      const r = await measure(mode, count);
+      report(what, r);
+      assert.equal(r.registered, count);
+      assert.equal(
+        r.finalized,
+        count,
+        `values held by ${holders} were never collected, e.g. ids ${r.unfinalized}`,
+      );
+      assert.ok(
+        r.after - r.baseline < tolerance,
+        `heap grew by ${mb(r.after - r.baseline)} after ${what} (allowed ${mb(tolerance)})`,
+      );
+    });
+  }
 });
