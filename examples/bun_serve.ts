@@ -12,17 +12,10 @@
 import { env } from "node:process";
 import { manager } from "./app/globals.ts";
 import { handle } from "./app/routes.ts";
+import { runtimes } from "./servers.ts";
 
-/** The part of Bun's API this file uses (Bun's types are not installed). */
-interface BunRuntime {
-  serve(options: {
-    hostname: string;
-    port: number;
-    fetch: (req: Request) => Response | Promise<Response>;
-  }): { hostname: string; port: number };
-}
-
-const { Bun } = globalThis as unknown as { Bun: BunRuntime };
+const { Bun } = runtimes;
+if (Bun === undefined) throw new TypeError("examples/bun_serve.ts runs on Bun only");
 const port = Number(env.PORT ?? 8000);
 
 const server = Bun.serve({

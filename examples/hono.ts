@@ -8,39 +8,10 @@
  *
  * @module
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { env } from "node:process";
 import { app } from "./hono_app.ts";
-import { nodeListener } from "./node_adapter.ts";
+import { nativeServer, serve } from "./servers.ts";
 
-interface Runtimes {
-  Deno?: {
-    serve(
-      options: { hostname: string; port: number; onListen(addr: { port: number }): void },
-      handler: (req: Request) => Response | Promise<Response>,
-    ): unknown;
-  };
-  Bun?: {
-    serve(options: {
-      hostname: string;
-      port: number;
-      fetch: (req: Request) => Response | Promise<Response>;
-    }): { port: number };
-  };
-}
-
-const hostname = "127.0.0.1";
-const port = Number(env.PORT ?? 8000);
-const ready = (port: number): void => console.log(`listening on http://${hostname}:${port}/`);
-const { Deno, Bun } = globalThis as Runtimes;
-
-if (Deno !== undefined) {
-  Deno.serve({ hostname, port, onListen: (addr) => ready(addr.port) }, app.fetch);
-} else if (Bun !== undefined) {
-  ready(Bun.serve({ hostname, port, fetch: app.fetch }).port);
-} else {
-  // No manager.middleware here: the Hono middleware opens the scope.
-  const server = createServer(nodeListener(app.fetch));
-  server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));
-}
+// No manager.middleware here: the Hono middleware opens the scope.
+const server = await serve(nativeServer(), app.fetch, { port: Number(env.PORT ?? 8000) });
+console.log(`listening on ${server.origin}/`);

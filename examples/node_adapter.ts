@@ -58,17 +58,35 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
 }
 
-/** A `node:http` request listener that answers with a fetch-style handler. */
+/**
+ * A `node:http` request listener that answers with a fetch-style handler.
+ * `options.onError` answers when the handler throws or rejects (like
+ * `Deno.serve`'s `onError` and `Bun.serve`'s `error`); by default the error is
+ * logged and the answer is an empty 500.
+ */
 export function nodeListener(
   handler: (req: Request) => Response | Promise<Response>,
+  options: { onError?: (error: unknown) => Response | Promise<Response> } = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { onError = logAndFail } = options;
   return async (req, res) => {
+    let response: Response;
     try {
-      await sendWebResponse(res, await handler(toWebRequest(req, res)));
+      response = await handler(toWebRequest(req, res));
+    } catch (error) {
+      response = await onError(error);
+    }
+    try {
+      await sendWebResponse(res, response);
     } catch (error) {
       console.error(error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     }
   };
+}
+
+function logAndFail(error: unknown): Response {
+  console.error(error);
+  return new Response(null, { status: 500 });
 }

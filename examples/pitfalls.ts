@@ -14,49 +14,31 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { argv } from "node:process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Local, LocalManager } from "../mod.ts";
 import { nodeListener } from "./node_adapter.ts";
+import { serve as serveOn } from "./servers.ts";
 
 type Handler = (req: Request) => Promise<Response>;
 interface Running {
   port: number;
   close(): Promise<void>;
 }
-interface Servers {
-  Deno?: {
-    serve(
-      options: { hostname: string; port: number; onListen(): void },
-      handler: Handler,
-    ): { addr: { port: number }; shutdown(): Promise<void> };
-  };
-  Bun?: {
-    serve(options: { hostname: string; port: number; fetch: Handler }): {
-      port: number;
-      stop(force: boolean): void;
-    };
-  };
-}
 
 const server = argv[2] ?? "node";
 const g = new Local<{ user: string; mark: string }>();
 const manager = new LocalManager(g);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const facts: string[] = [];
 
 /** The server object, to recognise it as a handler's `this`. */
 let serverObject: unknown;
 
 async function serve(handler: Handler): Promise<Running> {
-  const { Deno, Bun } = globalThis as Servers;
-  if (server === "deno" && Deno !== undefined) {
-    const s = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-    serverObject = s;
-    return { port: s.addr.port, close: () => s.shutdown() };
-  }
-  if (server === "bun" && Bun !== undefined) {
-    const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: handler });
-    serverObject = s;
-    return { port: s.port, close: () => Promise.resolve(s.stop(true)) };
+  const kind = server === "deno" ? "Deno.serve" : server === "bun" ? "Bun.serve" : undefined;
+  if (kind !== undefined) {
+    const running = await serveOn(kind, handler);
+    serverObject = running.server;
+    return running;
   }
   // node:http: report the listener's own `this` and arguments; the scope is
   // opened around the fetch-style handler inside the adapter.

@@ -6,33 +6,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
 import { concurrently, randomDelay } from "./_helpers.ts";
+import { serve, type ServerKind } from "../examples/servers.ts";
+import { runtime } from "./_runtime.ts";
 
 const REQUESTS = 200;
-
-interface DenoServer {
-  finished: Promise<void>;
-  shutdown(): Promise<void>;
-}
-interface DenoLike {
-  serve(
-    options: { hostname: string; port: number; onListen(addr: { port: number }): void },
-    handler: (request: Request) => Response | Promise<Response>,
-  ): DenoServer;
-}
-interface BunServer {
-  port: number;
-  stop(force?: boolean): void | Promise<void>;
-}
-interface BunLike {
-  serve(options: {
-    hostname: string;
-    port: number;
-    fetch(request: Request): Response | Promise<Response>;
-  }): BunServer;
-}
-
-const deno = (globalThis as { Deno?: DenoLike }).Deno;
-const bun = (globalThis as { Bun?: BunLike }).Bun;
 
 /** The Flask-style globals of a Web-standard (Request -> Response) app. */
 function webApp(): (request: Request) => Promise<Response> {
@@ -117,6 +94,16 @@ async function load(port: number): Promise<{ ok: number; crossTalk: number; erro
   return { ok, crossTalk, errors };
 }
 
+/** Serves `webApp()` straight from a `kind` server and checks every answer. */
+async function keepsRequestsApart(kind: ServerKind): Promise<void> {
+  const server = await serve(kind, webApp());
+  try {
+    assertClean(await load(server.port));
+  } finally {
+    await server.close();
+  }
+}
+
 function assertClean(result: { ok: number; crossTalk: number; errors: string[] }): void {
   assert.deepEqual(result.errors, []);
   assert.equal(result.crossTalk, 0);
@@ -130,24 +117,12 @@ describe("LocalManager.middleware() on real servers", () => {
   });
 
   it("Deno.serve(manager.middleware(handler)) keeps 200 concurrent requests apart", {
-    skip: deno === undefined && "Deno.serve exists on Deno only",
-  }, async () => {
-    const { promise: listening, resolve } = Promise.withResolvers<number>();
-    const server = deno!.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: ({ port }) => resolve(port) },
-      webApp(),
-    );
-    cleanups.push(() => server.shutdown());
-    assertClean(await load(await listening));
-  });
+    skip: runtime !== "deno" && "Deno.serve exists on Deno only",
+  }, () => keepsRequestsApart("Deno.serve"));
 
   it("Bun.serve({ fetch: manager.middleware(handler) }) keeps 200 concurrent requests apart", {
-    skip: bun === undefined && "Bun.serve exists on Bun only",
-  }, async () => {
-    const server = bun!.serve({ hostname: "127.0.0.1", port: 0, fetch: webApp() });
-    cleanups.push(() => server.stop(true));
-    assertClean(await load(server.port));
-  });
+    skip: runtime !== "bun" && "Bun.serve exists on Bun only",
+  }, () => keepsRequestsApart("Bun.serve"));
 
   it("http.createServer(manager.middleware(handler)) keeps 200 concurrent requests apart", async () => {
     const server = createServer(nodeApp());

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { type App, currentApp, g, openRequest, request, session } from "./globals.ts";
 
 /** The echo route's answer; every field of `ids` must be the request's own id. */
@@ -167,8 +168,4 @@ async function collect(body: { id?: string }, extraIds?: ExtraIds): Promise<Echo
 function requestedDelay(): number {
   const delay = Number(new URL(request.url).searchParams.get("delay") ?? 0);
   return Number.isFinite(delay) ? Math.min(Math.max(delay, 0), 50) : 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import { Local, LocalManager, LocalProxy, LocalStack, releaseLocal } from "../../mod.ts";
 import { storage } from "../../_scope.ts";
+import { sleep } from "../_helpers.ts";
 
 function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});
@@ -526,7 +527,7 @@ describe("bad input: hostile keys from request data", () => {
         manager.run(async () => {
           const data = JSON.parse(`{"__proto__":{"id":${id}},"constructor":${id}}`);
           Object.assign(g, data);
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+          await sleep(Math.random() * 3);
           return [(g.__proto__ as { id: number }).id, g.constructor];
         })),
     );

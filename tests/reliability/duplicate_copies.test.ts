@@ -10,10 +10,9 @@ import assert from "node:assert/strict";
 import * as original from "../../mod.ts";
 import * as originalScope from "../../_scope.ts";
 import { copyModule, currentProtocol, type ModuleCopy } from "./fixtures/copy_module.ts";
+import { sleep } from "../_helpers.ts";
 
 type Mod = typeof original;
-
-const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("duplicate copies of the module share one context", () => {
   let copy: ModuleCopy;
@@ -37,7 +36,7 @@ describe("duplicate copies of the module share one context", () => {
     const seen = await manager.run(async () => {
       assert.equal(g.user, "outside", "a new scope starts with its parent's values");
       g.user = "inside";
-      await tick(1);
+      await sleep(1);
       return g.user;
     });
     assert.equal(seen, "inside");
@@ -50,7 +49,7 @@ describe("duplicate copies of the module share one context", () => {
     const ours = new original.Local<{ id: number }>();
     await theirs.run("request", async () => {
       ours.id = 7;
-      await tick(1);
+      await sleep(1);
       assert.equal(theirs.top, "request");
       assert.equal(ours.id, 7);
     });
@@ -88,9 +87,9 @@ describe("duplicate copies of the module share one context", () => {
       Array.from({ length: 200 }, (_, id) =>
         managers[id % 2].run(async () => {
           g.id = id;
-          await tick(Math.floor(Math.random() * 4));
+          await sleep(Math.floor(Math.random() * 4));
           stack.push(id);
-          await tick(Math.floor(Math.random() * 4));
+          await sleep(Math.floor(Math.random() * 4));
           return [g.id, stack.top];
         })),
     );
@@ -108,7 +107,7 @@ describe("duplicate copies of the module share one context", () => {
     const g = new original.Local<{ n: number }>();
     await new viaUrl.LocalManager().run(async () => {
       g.n = 1;
-      await tick(1);
+      await sleep(1);
       assert.equal(g.n, 1);
     });
     assert.equal(g.n, undefined);
@@ -173,7 +172,7 @@ describe("a copy with an incompatible scope protocol", () => {
       await new foreign.LocalManager().run(async () => {
         g.user = "written inside the foreign scope";
         theirs.user = "foreign";
-        await tick(1);
+        await sleep(1);
         assert.equal(theirs.user, "foreign");
       });
       // The foreign copy's scope was not this copy's scope, so the write

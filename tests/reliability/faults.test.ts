@@ -9,9 +9,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Local, LocalManager, LocalStack } from "../../mod.ts";
 import { storage } from "../../_scope.ts";
-import { serverKinds, startServer, type TestServer } from "./fixtures/servers.ts";
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { type Listening, serve, serverKinds } from "../../examples/servers.ts";
+import { sleep } from "../_helpers.ts";
 
 /** Rejects with the signal's reason as soon as it aborts; clears its timer either way. */
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -179,6 +178,9 @@ class FaultyApp {
   }
 }
 
+/** The answer to a handler that threw or rejected (not logged: the tests make them fail). */
+const failed = (): Response => new Response("internal error", { status: 500 });
+
 /** Every value in `observation` belongs to its own request. */
 function assertOwnValuesOnly(o: Observation): void {
   const where = `request ${o.id} (${o.kind}) ${o.at}`;
@@ -196,8 +198,8 @@ function assertOwnValuesOnly(o: Observation): void {
   }
 }
 
-async function request(server: TestServer, kind: Kind, id: string, delay: number): Promise<void> {
-  const url = `${server.url}/${kind}?id=${id}&delay=${delay}`;
+async function request(server: Listening, kind: Kind, id: string, delay: number): Promise<void> {
+  const url = `${server.origin}/${kind}?id=${id}&delay=${delay}`;
   switch (kind) {
     case "slow":
       await assert.rejects(fetch(url, { signal: AbortSignal.timeout(10) }));
@@ -229,10 +231,10 @@ const PROBES = 50;
 for (const kind of serverKinds()) {
   describe(`faults on ${kind}: failed and abandoned requests leak nothing`, () => {
     const app = new FaultyApp();
-    let server: TestServer;
+    let server: Listening;
 
     before(async () => {
-      server = await startServer(kind, app.handle);
+      server = await serve(kind, app.handle, { onError: failed });
     });
     after(async () => {
       await app.settled().catch(() => {});

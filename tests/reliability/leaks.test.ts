@@ -8,12 +8,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { runScript, runtime, type ScriptRun } from "../_runtime.ts";
 
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const probe = fileURLToPath(new URL("./fixtures/leak_probe.ts", import.meta.url));
 
 const SCOPES = 100_000;
@@ -23,56 +20,8 @@ const SCOPES_TOLERANCE = 2 * 1024 * 1024;
 const SERVER_TOLERANCE = 4 * 1024 * 1024;
 const CHILD_TIMEOUT_MS = 150_000;
 
-function probeArgs(mode: string, count: number, exposeGc: boolean): string[] {
-  switch (runtime) {
-    case "deno":
-      return [
-        "run",
-        "-A",
-        ...(exposeGc ? ["--v8-flags=--expose-gc"] : []),
-        probe,
-        mode,
-        `${count}`,
-      ];
-    case "bun":
-      return [probe, mode, `${count}`];
-    default:
-      return [...(exposeGc ? ["--expose-gc"] : []), probe, mode, `${count}`];
-  }
-}
-
-interface ProbeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runProbe(mode: string, count: number, exposeGc = true): Promise<ProbeRun> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT; // a node child must not think it is a test-runner worker
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, probeArgs(mode, count, exposeGc), {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => stdout += chunk);
-    child.stderr.on("data", (chunk) => stderr += chunk);
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`leak probe ${mode} timed out after ${CHILD_TIMEOUT_MS} ms:\n${stderr}`));
-    }, CHILD_TIMEOUT_MS);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runProbe(mode: string, count: number, exposeGc = true): Promise<ScriptRun> {
+  return runScript(probe, [mode, `${count}`], { exposeGc, timeoutMs: CHILD_TIMEOUT_MS });
 }
 
 interface ProbeResult {

@@ -15,6 +15,7 @@ import { type Cast, freshCast, type Library, LockstepRun, type Val } from "./mod
 import { copyModule, currentProtocol, type ModuleCopy } from "./fixtures/copy_module.ts";
 import { countOps, numberOps, type Program, programArbitrary, render } from "./model/program.ts";
 import type { ModelScope } from "./model/reference.ts";
+import { runtime } from "../_runtime.ts";
 
 const DEFAULT_RUNS = 200;
 const DEFAULT_SEED = 20261123;
@@ -28,8 +29,6 @@ function envInt(name: string, fallback: number): number {
   }
   return value;
 }
-
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 
 describe("model-based: random scope programs agree with the reference model", () => {
   it("the lockstep checker reports cross-talk when the model and the library disagree", async () => {

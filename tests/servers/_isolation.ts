@@ -1,12 +1,9 @@
 // Shared by the server load tests: start an example server, drive it with
 // the load client, and fail on any cross-talk, error or lost request.
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { type LoadResult, runLoad, summarize } from "../../examples/load/client.mjs";
 import { type RunningServer, startServer } from "../../examples/load/server.mjs";
-
-/** The repository root (servers run from there so Deno finds deno.json). */
-export const root: string = fileURLToPath(new URL("../../", import.meta.url));
+import { childEnv, root, runtime, scriptCommand } from "../_runtime.ts";
 
 /** Requests per server and how many the client keeps in flight. */
 export const REQUESTS = 2000;
@@ -14,28 +11,16 @@ export const CONCURRENCY = 100;
 /** A whole server test (start, load, stop) fails after this long. */
 export const TEST_TIMEOUT_MS = 120_000;
 
-/** Which runtime is running this test file. */
-export const runtime: "deno" | "bun" | "node" = "Deno" in globalThis
-  ? "deno"
-  : "Bun" in globalThis
-  ? "bun"
-  : "node";
-
-/** The command that runs a file (path from the repository root) on this test's runtime. */
+/** The command that runs an example (path from the repository root) on this test's runtime. */
 export function runOnThisRuntime(file: string): { command: string; args: string[] } {
-  const path = `${root}${file}`;
-  if (runtime === "deno") {
-    return {
-      command: process.execPath,
-      args: ["run", "--allow-net", "--allow-env", "--allow-read", path],
-    };
-  }
-  return { command: process.execPath, args: [path] };
+  return scriptCommand(`${root}${file}`, {
+    denoPermissions: ["--allow-net", "--allow-env", "--allow-read"],
+  });
 }
 
 /** The environment of a server child: a free port, no colours. */
 export function serverEnv(): Record<string, string | undefined> {
-  return { ...process.env, PORT: "0", NO_COLOR: "1" };
+  return childEnv({ PORT: "0", NO_COLOR: "1" });
 }
 
 /**
@@ -65,4 +50,4 @@ export async function loadTest(
   return result;
 }
 
-export { startServer };
+export { root, startServer };

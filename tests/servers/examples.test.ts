@@ -11,6 +11,7 @@ import {
   startServer,
   TEST_TIMEOUT_MS,
 } from "./_isolation.ts";
+import { runtime } from "../_runtime.ts";
 
 const TITLE = "keeps request, g, currentApp and session apart under 2000 requests, 100 in flight";
 
@@ -19,12 +20,12 @@ const examples: { name: string; file: string; skip: string | false }[] = [
   {
     name: "Deno.serve",
     file: "examples/deno_serve.ts",
-    skip: !("Deno" in globalThis) && "needs Deno.serve",
+    skip: runtime !== "deno" && "needs Deno.serve",
   },
   {
     name: "Bun.serve",
     file: "examples/bun_serve.ts",
-    skip: !("Bun" in globalThis) && "needs Bun.serve",
+    skip: runtime !== "bun" && "needs Bun.serve",
   },
   // node:http exists on Deno, Bun and Node, each its own implementation.
   { name: "node:http", file: "examples/node_http.ts", skip: false },

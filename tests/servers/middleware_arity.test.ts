@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { LocalManager } from "../../mod.ts";
+import { serve } from "../../examples/servers.ts";
+import { runtime } from "../_runtime.ts";
 
 // Deno.serve calls a handler whose `length` is 0 with no arguments at all,
 // so `Deno.serve(manager.middleware(handler))` needs the handler's length.
@@ -14,26 +16,18 @@ describe("LocalManager#middleware() and servers", () => {
 
   it(
     "Deno.serve passes the request to a handler wrapped by LocalManager#middleware()",
-    { skip: !("Deno" in globalThis) && "needs Deno.serve" },
+    { skip: runtime !== "deno" && "needs Deno.serve" },
     async () => {
-      const { Deno } = globalThis as unknown as {
-        Deno: {
-          serve(
-            options: { hostname: string; port: number; onListen(): void },
-            handler: (req: Request) => Response,
-          ): { addr: { port: number }; shutdown(): Promise<void> };
-        };
-      };
       const manager = new LocalManager();
-      const server = Deno.serve(
-        { hostname: "127.0.0.1", port: 0, onListen() {} },
+      const server = await serve(
+        "Deno.serve",
         manager.middleware((req: Request) => new Response(new URL(req.url).pathname)),
       );
       try {
-        const response = await fetch(`http://127.0.0.1:${server.addr.port}/arity`);
+        const response = await fetch(`${server.origin}/arity`);
         assert.equal(await response.text(), "/arity");
       } finally {
-        await server.shutdown();
+        await server.close();
       }
     },
   );

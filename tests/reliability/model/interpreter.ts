@@ -23,6 +23,7 @@ import {
   type Via,
 } from "./program.ts";
 import { ModelScope } from "./reference.ts";
+import { sleep } from "../../_helpers.ts";
 
 /** A value written by op #n: `{ id: "vn" }`, compared by identity. */
 export interface Val {
@@ -47,9 +48,9 @@ class PlannedFailure extends Error {
 const hasImmediate = typeof setImmediate === "function";
 
 function pause(how: string, ms: number): Promise<void> {
-  if (how === "timer") return new Promise((resolve) => setTimeout(resolve, ms));
+  if (how === "timer") return sleep(ms);
   if (how === "immediate") {
-    return new Promise((resolve) => hasImmediate ? setImmediate(resolve) : setTimeout(resolve, 0));
+    return hasImmediate ? new Promise((resolve) => setImmediate(resolve)) : sleep(0);
   }
   return new Promise((resolve) => queueMicrotask(resolve));
 }
