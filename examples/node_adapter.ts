@@ -79,12 +79,15 @@ export function nodeListener(
     try {
       await sendWebResponse(res, response);
     } catch (error) {
-      console.error(error);
+      // A client that went away mid-body is no server error.
+      if (!CLIENT_GONE.has((error as { code?: unknown }).code)) console.error(error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     }
   };
 }
+
+const CLIENT_GONE = new Set<unknown>(["ERR_STREAM_PREMATURE_CLOSE", "ECONNRESET", "EPIPE"]);
 
 function logAndFail(error: unknown): Response {
   console.error(error);
