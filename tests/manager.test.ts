@@ -64,15 +64,22 @@ describe("LocalManager", () => {
   it("LocalManager.run() restores the caller's values when fn throws or rejects", async () => {
     const g = new Local<{ id: number }>();
     const manager = new LocalManager(g);
-    manager.run(() => {
+    // Observed inside the outer scope, asserted outside it: a run() that
+    // swallowed errors would swallow a failed assertion too.
+    const seen = manager.run(() => {
       g.id = 1;
-      assert.throws(() =>
+      let thrown: unknown;
+      try {
         manager.run(() => {
           g.id = 2;
           throw new Error("sync");
-        }), { message: "sync" });
-      assert.equal(g.id, 1);
+        });
+      } catch (error) {
+        thrown = (error as Error).message;
+      }
+      return { thrown, id: g.id };
     });
+    assert.deepEqual(seen, { thrown: "sync", id: 1 });
     await assert.rejects(
       manager.run(async () => {
         g.id = 3;

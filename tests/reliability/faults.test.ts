@@ -144,16 +144,19 @@ class FaultyApp {
         this.g.after = id;
         this.#observe(id, kind, "before rejecting");
         throw new Error(`asynchronous failure of ${id}`);
-      case "deadline":
+      case "deadline": {
         // The handler's own deadline cancels slow work.
+        const deadline = AbortSignal.timeout(5);
         try {
-          await abortableSleep(200, AbortSignal.timeout(5));
-        } catch {
+          await abortableSleep(200, deadline);
+        } catch (error) {
+          if (!deadline.aborted) throw error;
           this.g.timedOut = id;
           this.#observe(id, kind, "after its deadline");
           return new Response("deadline exceeded", { status: 504 });
         }
         throw new Error("the deadline never fired");
+      }
       case "slow":
         // The client gives up long before this answer.
         await sleep(40);
@@ -164,7 +167,8 @@ class FaultyApp {
       case "abort":
         try {
           await abortableSleep(2_000, request.signal);
-        } catch {
+        } catch (error) {
+          if (!request.signal.aborted) throw error;
           this.abortsSeen++;
         }
         this.g.afterAbort = id;
@@ -237,8 +241,11 @@ for (const kind of serverKinds()) {
       server = await serve(kind, app.handle, { onError: failed });
     });
     after(async () => {
-      await app.settled().catch(() => {});
-      await server?.close();
+      try {
+        await app.settled();
+      } finally {
+        await server?.close();
+      }
     });
 
     it(`${REQUESTS} requests that throw, reject, time out, are aborted or linger, then ${PROBES} clean ones`, async () => {
@@ -293,22 +300,33 @@ describe("faults: failing scopes restore their caller's state", () => {
   const stack = new LocalStack<string>();
   const manager = new LocalManager([g, stack]);
 
-  /** Runs `fn` with known caller state and checks the state and scope afterwards. */
+  /**
+   * Runs `fn` in a scope with known caller state, then checks that state and
+   * that scope afterwards. `fn` asserts its own failure (`assert.throws` /
+   * `assert.rejects`); whatever else it throws fails the test, and the checks
+   * run outside every scope the library opened, so a scope that swallowed an
+   * error cannot swallow them too.
+   */
   async function callerSurvives(fn: () => unknown): Promise<void> {
-    await manager.run(async () => {
+    const seen = await manager.run(async () => {
       g.user = "caller";
       stack.push("caller");
       const scope = storage.getStore();
-      try {
-        await fn();
-      } catch {
-        // the failure itself is asserted by the caller of callerSurvives
-      }
-      assert.equal(storage.getStore(), scope, "the caller's scope changed");
-      assert.deepEqual([...g], [["user", "caller"]]);
-      assert.equal(stack.top, "caller");
-      assert.equal(stack.pop(), "caller");
-      assert.equal(stack.top, undefined);
+      await fn();
+      return {
+        sameScope: storage.getStore() === scope,
+        g: [...g],
+        top: stack.top,
+        popped: stack.pop(),
+        below: stack.top,
+      };
+    });
+    assert.deepEqual(seen, {
+      sameScope: true,
+      g: [["user", "caller"]],
+      top: "caller",
+      popped: "caller",
+      below: undefined,
     });
   }
 
@@ -319,7 +337,7 @@ describe("faults: failing scopes restore their caller's state", () => {
           g.user = "inner";
           stack.push("inner");
           throw new Error("sync");
-        }), /sync/)
+        }), { message: "sync" })
     );
     await callerSurvives(() =>
       assert.throws(() =>
@@ -327,29 +345,37 @@ describe("faults: failing scopes restore their caller's state", () => {
           g.step = 1;
           manager.cleanup();
           throw new TypeError("sync");
-        }), TypeError)
+        }), { name: "TypeError", message: "sync" })
     );
   });
 
-  it("nested scopes that reject after awaits", async () => {
+  it("nested scopes that throw or reject after awaits", async () => {
     await callerSurvives(() =>
       assert.rejects(
         manager.run(async () => {
           g.user = "outer";
           await sleep(1);
-          await stack.run("nested", async () => {
-            g.user = "nested";
-            await Promise.resolve();
-            throw new Error("nested");
-          }).catch(() => {
-            assert.equal(g.user, "outer");
-            assert.equal(stack.top, undefined);
-          });
+          assert.throws(() =>
+            manager.run(() => {
+              g.user = "nested, synchronous";
+              throw new Error("nested, synchronous");
+            }), { message: "nested, synchronous" });
+          await assert.rejects(
+            stack.run("nested", async () => {
+              g.user = "nested";
+              await Promise.resolve();
+              throw new Error("nested");
+            }),
+            { message: "nested" },
+          );
+          // Neither nested scope's writes show; the caller's push does.
+          assert.equal(g.user, "outer");
+          assert.equal(stack.top, "caller");
           stack.push("outer");
           await sleep(1);
           throw new Error("outer");
         }),
-        /outer/,
+        { message: "outer" },
       )
     );
   });
@@ -363,8 +389,16 @@ describe("faults: failing scopes restore their caller's state", () => {
           g.user = "doomed";
           await abortableSleep(1_000, controller.signal);
         }),
-        /aborted by the caller/,
+        { message: "aborted by the caller" },
       )
+    );
+    // A scope opened after its signal aborted fails at once, synchronously.
+    await callerSurvives(() =>
+      assert.throws(() =>
+        manager.run(() => {
+          g.user = "too late";
+          controller.signal.throwIfAborted();
+        }), { message: "aborted by the caller" })
     );
     await callerSurvives(() =>
       assert.rejects(
@@ -379,20 +413,34 @@ describe("faults: failing scopes restore their caller's state", () => {
 
   it("timers left running after a scope ends write only to that scope", async () => {
     const seen: string[] = [];
+    const outcomes: string[] = [];
     await callerSurvives(async () => {
-      await Promise.all(Array.from({ length: 50 }, (_, i) =>
-        manager.run(() => {
-          g.user = `u${i}`;
-          setTimeout(() => {
-            g.step = i;
-            stack.push(`late${i}`);
-            seen.push(`${g.user}:${g.step}:${stack.top}`);
-          }, 1 + (i % 7));
-          return i % 2 === 0 ? Promise.reject(new Error("gone")) : undefined;
-        })?.catch(() => {})));
+      // Each scope sets a timer, then returns, rejects or throws synchronously.
+      await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+        try {
+          await manager.run(() => {
+            g.user = `u${i}`;
+            setTimeout(() => {
+              g.step = i;
+              stack.push(`late${i}`);
+              seen.push(`${g.user}:${g.step}:${stack.top}`);
+            }, 1 + (i % 7));
+            if (i % 3 === 1) throw new Error(`thrown ${i}`);
+            return i % 3 === 2 ? Promise.reject(new Error(`rejected ${i}`)) : undefined;
+          });
+          outcomes.push(`returned ${i}`);
+        } catch (error) {
+          outcomes.push((error as Error).message);
+        }
+      }));
       await sleep(15);
       assert.equal(g.step, undefined);
     });
+    assert.deepEqual(
+      outcomes.sort(),
+      Array.from({ length: 50 }, (_, i) => `${["returned", "thrown", "rejected"][i % 3]} ${i}`)
+        .sort(),
+    );
     assert.equal(seen.length, 50);
     assert.deepEqual(
       seen.sort(),
