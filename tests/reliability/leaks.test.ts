@@ -18,6 +18,7 @@ const REQUESTS = 50_000;
 /** Heap growth allowed after GC: 20 bytes per scope, 80 bytes per request. */
 const SCOPES_TOLERANCE = 2 * 1024 * 1024;
 const SERVER_TOLERANCE = 4 * 1024 * 1024;
+const KEPT = 10_000;
 const CHILD_TIMEOUT_MS = 150_000;
 
 function runProbe(mode: string, count: number, exposeGc = true): Promise<ScriptRun> {
@@ -34,6 +35,9 @@ interface ProbeResult {
   after: number;
   elapsed: number;
   server?: string;
+  kept?: number;
+  finalizedWhileKept?: number;
+  bytesPerKeptScope?: number;
 }
 
 async function measure(mode: string, count: number): Promise<ProbeResult> {
@@ -105,4 +109,24 @@ describe("leaks: completed scopes and requests leave nothing behind", () => {
       );
     });
   }
+});
+
+describe("leaks: what a kept push Disposable keeps (pinned, see the README's Choices)", () => {
+  it(
+    `${KEPT} kept push Disposables keep their scopes: no value of another Local is finalized until they are dropped`,
+    {
+      timeout: CHILD_TIMEOUT_MS + 5_000,
+    },
+    async () => {
+      const r = await measure("kept-disposables", KEPT);
+      console.log(
+        `[reliability/leaks] ${runtime}: ${KEPT} scopes kept by their push Disposables, ` +
+          `${r.finalizedWhileKept}/${r.registered} values of another Local finalized while kept ` +
+          `(~${r.bytesPerKeptScope} B per kept scope), ${r.finalized}/${r.registered} once dropped`,
+      );
+      assert.equal(r.kept, KEPT);
+      assert.equal(r.finalizedWhileKept, 0, "a kept Disposable no longer keeps its scope");
+      assert.equal(r.finalized, KEPT, `dropped scopes were never collected, e.g. ${r.unfinalized}`);
+    },
+  );
 });
