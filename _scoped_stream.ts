@@ -86,9 +86,31 @@ function cursorOf(source: unknown, what: string): Cursor {
   if (typeof iterator !== "object" || iterator === null || typeof iterator.next !== "function") {
     throw typeError(what, "an iterable whose iterator has a next() method", source);
   }
+  return iteratorCursor(iterator);
+}
+
+/**
+ * Steps `iterator`; `stop` waits for a step in flight before it calls
+ * `return()`. A `return()` that an async generator queues behind a running
+ * step runs its `finally` outside the caller's context on Deno; called
+ * between steps, the `finally` runs inside the `return()` call, in scope.
+ */
+function iteratorCursor(iterator: Iterator<unknown> | AsyncIterator<unknown>): Cursor {
+  let inFlight: unknown;
   return {
-    next: () => iterator.next() as Step | Promise<Step>,
-    stop: () => iterator.return?.(),
+    next(): Step | Promise<Step> {
+      const step = iterator.next() as Step | Promise<Step>;
+      inFlight = step;
+      return step;
+    },
+    async stop(): Promise<unknown> {
+      try {
+        await inFlight;
+      } catch {
+        // The step's own error already errored the stream.
+      }
+      return await iterator.return?.();
+    },
   };
 }
 
