@@ -6,15 +6,13 @@
 // tests with many more requests live under tests/servers/escape/).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { nodeListener } from "../../examples/node_adapter.ts";
+import { serve, type ServerKind } from "../../examples/servers.ts";
 import { prepareWorker, workerdArgs, workerdBin } from "../../examples/workerd/serve.mjs";
 import { startServer as startProcess } from "../../examples/load/server.mjs";
-import { startServer as startInProcess } from "../reliability/fixtures/servers.ts";
 import { CHUNKS, streamApp } from "./fixtures/stream_app.ts";
 import { concurrently, sleep } from "../_helpers.ts";
+import { runtime } from "../_runtime.ts";
 
 /** Concurrent requests per route and server. */
 const REQUESTS = 50;
@@ -24,17 +22,9 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startNodeHttp(): Promise<Running> {
-  const server = createServer(nodeListener(streamApp));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+async function startInProcess(kind: ServerKind): Promise<Running> {
+  const server = await serve(kind, streamApp);
+  return { url: server.origin, close: () => server.close() };
 }
 
 async function startWorkerd(): Promise<Running> {
@@ -71,22 +61,22 @@ const servers: {
   {
     name: "Deno.serve",
     upgradesWith101: true,
-    skip: !("Deno" in globalThis) && "Deno.serve exists on Deno only",
-    start: () => startInProcess("Deno.serve", streamApp),
+    skip: runtime !== "deno" && "Deno.serve exists on Deno only",
+    start: () => startInProcess("Deno.serve"),
     pullsOutside: true,
   },
   {
     name: "Bun.serve",
     upgradesWith101: false,
-    skip: !("Bun" in globalThis) && "Bun.serve exists on Bun only",
-    start: () => startInProcess("Bun.serve", streamApp),
+    skip: runtime !== "bun" && "Bun.serve exists on Bun only",
+    start: () => startInProcess("Bun.serve"),
     pullsOutside: true,
   },
   {
     name: "node:http",
     upgradesWith101: false,
     skip: false,
-    start: startNodeHttp,
+    start: () => startInProcess("node:http"),
     pullsOutside: false,
   },
   {
