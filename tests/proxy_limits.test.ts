@@ -12,7 +12,7 @@ import { runtime } from "./_runtime.ts";
 const { getCurrentObject } = LocalProxy;
 const HI = () => new Uint8Array([104, 105]); // "hi"
 
-describe("a proxied Uint8Array in Blob, FormData and Response", () => {
+describe("a proxied Uint8Array in Blob, FormData, TextDecoder and Response", () => {
   const bytesStack = new LocalStack<Uint8Array<ArrayBuffer>>();
   const bytes = new LocalProxy(bytesStack);
 
@@ -30,6 +30,13 @@ describe("a proxied Uint8Array in Blob, FormData and Response", () => {
       form.append("fixed", new Blob([getCurrentObject(bytes)]));
       assert.equal(form.get("plain"), "104,105");
       assert.equal((form.get("fixed") as File).size, 2);
+    });
+  });
+
+  it("new TextDecoder().decode(proxy) throws a TypeError", () => {
+    bytesStack.run(HI(), () => {
+      assert.throws(() => new TextDecoder().decode(bytes), TypeError);
+      assert.equal(new TextDecoder().decode(getCurrentObject(bytes)), "hi");
     });
   });
 

@@ -4,7 +4,8 @@
  * finalized (FinalizationRegistry) and the heap back at its baseline after
  * forced GC. Each measurement runs in a child process of the same runtime
  * with GC exposed (node --expose-gc, deno --v8-flags=--expose-gc, Bun.gc),
- * so the test runners stay untouched; see fixtures/leak_probe.ts.
+ * so the test runners stay untouched; see fixtures/leak_probe.ts. One more
+ * child pins what the README says a kept push Disposable keeps: its scope.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
