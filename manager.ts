@@ -151,7 +151,7 @@ export class LocalManager {
    * @throws {TypeError} When `handler` is not a function, or `options` is
    * not an object of known options.
    *
-   * @example
+   * @example One scope per request
    * ```ts
    * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -227,6 +227,23 @@ export interface MiddlewareOptions {
    * through `streamWithContext` in the request's scope.
    *
    * @default {false}
+   *
+   * @example A generator body that reads a local when the server pulls it
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ id: string }>();
+   * const manager = new LocalManager(g);
+   * async function* body(): AsyncGenerator<Uint8Array> {
+   *   yield new TextEncoder().encode(g.id ?? "unbound");
+   * }
+   * const handle = manager.middleware(() => {
+   *   g.id = "42";
+   *   return new Response(ReadableStream.from(body()));
+   * }, { streams: true });
+   * assert.equal(await handle().text(), "42");
+   * ```
    */
   streams?: boolean;
 }
