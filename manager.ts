@@ -144,7 +144,10 @@ export class LocalManager {
    * pulls it: same status, `statusText` and headers (each `Set-Cookie`
    * too). Status 101 (a WebSocket upgrade) and body-less responses come back
    * untouched, the same object. Off by default: it costs every response
-   * with a body one more stream.
+   * with a body one more stream, and `Deno.serve` then sends a string body
+   * chunked, without `Content-Length`. Only status, `statusText` and
+   * headers are copied: runtime-specific fields of the original (workerd's
+   * `cf`, for instance) are not.
    *
    * @param handler The request handler (or any function) to wrap.
    * @param options `streams`: read response bodies in the request's scope.
