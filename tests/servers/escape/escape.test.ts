@@ -166,7 +166,10 @@ const rows: Row[] = [
     what: 'a type: "direct" stream body',
     without: { "Bun.serve": "unbound" },
     naive: "/bun-direct/naive",
-    fixed: { "middleware({ streams: true })": "/bun-direct/option" },
+    fixed: {
+      streamWithContext: "/bun-direct/stream",
+      "middleware({ streams: true })": "/bun-direct/option",
+    },
     sessions: REQUESTS,
     session: streamed,
   },

@@ -59,5 +59,6 @@ export const streamRoutes: Routes = {
   "/bun-generator/stream": () => body(streamWithContext(lines())),
   "/bun-generator/option": () => body(lines),
   "/bun-direct/naive": () => body(direct()),
+  "/bun-direct/stream": () => body(streamWithContext(direct())),
   "/bun-direct/option": () => body(direct()),
 };
