@@ -32,35 +32,66 @@ const NO_ARGS: readonly unknown[] = [];
  *
  * `highWaterMark: 0`: nothing is read before the consumer asks, so the
  * source sees the consumer's pace (back-pressure) and a source the server
- * never reads never starts.
+ * never reads never starts. A default stream, not `type: "bytes"`: a byte
+ * stream would detach (transfer) every chunk's buffer, and measured on
+ * Bun.serve, Deno.serve and node:http it keeps the same back-pressure.
  */
 export function scopedStream<T>(
   source: StreamSource<T>,
   scope: Scope | undefined,
   what: string,
 ): ReadableStream<StreamChunk<T>> {
-  const cursor = cursorOf(source, what);
-  let controller!: ReadableStreamDefaultController<unknown>;
-  let stopped = false;
-  const pull = async (): Promise<void> => {
-    const result = await cursor.next();
-    if (stopped) return; // cancelled while this step ran
+  return new ReadableStream<unknown>(new ScopedSource(cursorOf(source, what), scope), {
+    highWaterMark: 0,
+  }) as ReadableStream<StreamChunk<T>>;
+}
+
+/**
+ * The underlying source: one object and no closure per pull, since a
+ * response body is a stream per request.
+ */
+class ScopedSource implements UnderlyingDefaultSource<unknown> {
+  #cursor: Cursor;
+  #scope: Scope | undefined;
+  #controller: ReadableStreamDefaultController<unknown> | undefined;
+  #stopped = false;
+
+  constructor(cursor: Cursor, scope: Scope | undefined) {
+    this.#cursor = cursor;
+    this.#scope = scope;
+  }
+
+  start(controller: ReadableStreamDefaultController<unknown>): void {
+    this.#controller = controller;
+  }
+
+  pull(): Promise<void> | void {
+    return runIn(this.#scope, this.#step, this, NO_ARGS) as Promise<void> | void;
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    return runIn(this.#scope, this.#stop, this, [reason]) as Promise<void>;
+  }
+
+  /** Runs in the scope: one step of the source (synchronous for a sync iterator). */
+  #step(): Promise<void> | void {
+    const step = this.#cursor.next();
+    if (typeof (step as PromiseLike<Step>).then !== "function") return this.#deliver(step as Step);
+    return Promise.resolve(step).then(this.#deliver);
+  }
+
+  #deliver = (result: Step): void => {
+    if (this.#stopped) return; // cancelled while this step ran
+    const controller = this.#controller!;
     if (result.done) controller.close();
-    else {controller.enqueue(
-        typeof result.value === "string" ? encoder.encode(result.value) : result.value,
-      );}
+    else if (typeof result.value === "string") controller.enqueue(encoder.encode(result.value));
+    else controller.enqueue(result.value);
   };
-  const cancel = async (reason: unknown): Promise<void> => {
-    stopped = true;
-    await cursor.stop(reason);
-  };
-  return new ReadableStream<unknown>({
-    start(c) {
-      controller = c;
-    },
-    pull: () => runIn(scope, pull, undefined, NO_ARGS) as Promise<void>,
-    cancel: (reason) => runIn(scope, cancel, undefined, [reason]) as Promise<void>,
-  }, { highWaterMark: 0 }) as ReadableStream<StreamChunk<T>>;
+
+  async #stop(reason: unknown): Promise<void> {
+    this.#stopped = true;
+    await this.#cursor.stop(reason);
+  }
 }
 
 /** Reads `source` step by step; a TypeError when it is none of the three kinds. */

@@ -63,29 +63,35 @@ const servers: {
   name: string;
   skip: string | false;
   start: () => Promise<Running>;
+  /** Whether it upgrades WebSockets with a status 101 Response of its own. */
+  upgradesWith101: boolean;
   /** Whether it pulls `ReadableStream.from(generator)` outside the request. */
   pullsOutside: boolean;
 }[] = [
   {
     name: "Deno.serve",
+    upgradesWith101: true,
     skip: !("Deno" in globalThis) && "Deno.serve exists on Deno only",
     start: () => startInProcess("Deno.serve", streamApp),
     pullsOutside: true,
   },
   {
     name: "Bun.serve",
+    upgradesWith101: false,
     skip: !("Bun" in globalThis) && "Bun.serve exists on Bun only",
     start: () => startInProcess("Bun.serve", streamApp),
     pullsOutside: true,
   },
   {
     name: "node:http",
+    upgradesWith101: false,
     skip: false,
     start: startNodeHttp,
     pullsOutside: false,
   },
   {
     name: "workerd",
+    upgradesWith101: true,
     skip: false,
     start: startWorkerd,
     pullsOutside: false,
@@ -135,6 +141,34 @@ for (const server of servers) {
     it(`streamWithContext(generator) reads every chunk in its own request (${REQUESTS} concurrent)`, async () => {
       assertEveryChunkOwnRequest(await fetchAll(running.url, "/wrapped"));
     });
+
+    if (server.name === "Bun.serve") {
+      for (const body of ["bun-generator", "bun-direct"]) {
+        it(`{ streams: true } reads Bun's ${body.slice(4)} body in its own request (${REQUESTS} concurrent)`, async () => {
+          assertEveryChunkOwnRequest(await fetchAll(running.url, `/streams/${body}`));
+        });
+      }
+    }
+
+    if (server.upgradesWith101) {
+      it("a WebSocket upgrade (status 101) passes through { streams: true } and talks", async () => {
+        const id = `ws-${Math.random().toString(36).slice(2)}`;
+        const socket = new WebSocket(
+          `${running.url.replace("http", "ws")}/streams/websocket?id=${id}`,
+        );
+        try {
+          const reply = new Promise<string>((resolve, reject) => {
+            socket.onmessage = (event) => resolve(String(event.data));
+            socket.onerror = () => reject(new Error("the WebSocket failed"));
+          });
+          await new Promise((resolve) => (socket.onopen = resolve));
+          socket.send("hi");
+          assert.equal(await reply, `${id}:hi`);
+        } finally {
+          socket.close();
+        }
+      });
+    }
 
     if (server.pullsOutside) {
       it("without either, ReadableStream.from(generator) is pulled outside the request", async () => {
