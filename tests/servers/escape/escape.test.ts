@@ -95,6 +95,8 @@ interface Row {
   without: Partial<Record<ServerName, Without>>;
   /** The naive route, and each fix's route by the API's name. */
   naive: string;
+  /** What the naive wiring does, when "without the fix" does not say it. */
+  naiveWiring?: string;
   fixed: Record<string, string>;
   /** Sessions per run and how one goes. */
   sessions: number;
@@ -193,7 +195,8 @@ const rows: Row[] = [
     session: socket,
   },
   {
-    what: "a stream returned by a handler that calls manager.cleanup() in finally",
+    what: "a streamWithContext body of a manager that cleans up",
+    naiveWiring: "manager.cleanup() in the handler's finally",
     without: {
       "Deno.serve": "unbound",
       "Bun.serve": "unbound",
@@ -206,8 +209,8 @@ const rows: Row[] = [
     session: cleanedUp,
   },
   {
-    what:
-      "a stream returned by a { streams: true } handler that calls manager.cleanup() in finally",
+    what: "a body of a { streams: true } handler whose manager cleans up",
+    naiveWiring: "manager.cleanup() in the handler's finally",
     without: {
       "Deno.serve": "unbound",
       "Bun.serve": "unbound",
@@ -248,18 +251,23 @@ const described: Record<Without, string> = {
   good: "still reads its own request: this server runs it in the request's scope",
 };
 
-/** The strict error a strict stack throws when pushed with no scope open. */
-const STRICT_PUSH =
-  "requestStack.push() outside any scope: wrap the handler in manager.middleware()";
+/** The strict error of a push with no scope open: it names the stack and the operation. */
+const STRICT_PUSH = /^Error: requestStack\.push\(\) outside any scope: wrap the handler in /;
 
-/** Answers carrying the strict error count as `errors`; anything else is judged as usual. */
-async function strictSession(base: string, id: string): Promise<Ending> {
-  const response = await fetch(`${base}hook/strict?id=${id}`, { headers: { "x-request-id": id } });
+/** A session whose 500 answer counts as `errors`, its message kept in `messages`. */
+async function erringSession(
+  base: string,
+  path: string,
+  id: string,
+  messages: Set<string>,
+): Promise<Ending> {
+  const response = await fetch(`${base}${path.slice(1)}?id=${id}`, {
+    headers: { "x-request-id": id },
+  });
   const answer = await response.json() as { error?: string; ids?: Ids };
-  if (response.status === 500 && answer.error?.includes(STRICT_PUSH)) return { outcome: "errors" };
-  return answer.ids === undefined
-    ? { outcome: "lost", detail: JSON.stringify(answer) }
-    : judge(id, [answer.ids]);
+  if (response.status !== 500 || answer.ids !== undefined) return judge(id, [answer.ids!]);
+  messages.add(String(answer.error));
+  return { outcome: "errors", detail: answer.error };
 }
 
 /** A framework hook that pushes the request with no scope open (app/root_hook.ts). */
@@ -276,15 +284,18 @@ function hookTests(server: ServerName, base: () => string): void {
     assert.ok(tally.crossTalk > 0, summarize("expected cross-talk", tally));
   });
   it(
-    `${server}: ${what} throws the strict error from the first request on with strict locals`,
+    `${server}: with strict locals, ${what} throws the strict error at every request, the first included`,
     options,
     async () => {
+      const messages = new Set<string>();
       const tally = await load(
         `${server}: ${what}, strict locals`,
         REQUESTS,
-        (id) => strictSession(base(), id),
+        (id) => erringSession(base(), "/hook/strict", id, messages),
       );
       assertAll(tally, "errors", REQUESTS);
+      assert.equal(messages.size, 1, [...messages].join("\n"));
+      assert.match([...messages][0], STRICT_PUSH);
     },
   );
   it(
@@ -321,7 +332,8 @@ for (const server of servers) {
           assertAll(tally, "good", row.sessions);
         });
       }
-      const title = `${server.name}: without the fix, ${row.what} ${described[without]}`;
+      const wiring = row.naiveWiring === undefined ? "" : ` (${row.naiveWiring})`;
+      const title = `${server.name}: without the fix${wiring}, ${row.what} ${described[without]}`;
       it(title, { timeout: TEST_TIMEOUT_MS }, async () => {
         const tally = await load(
           `${server.name}: ${row.what} (naive)`,
