@@ -7,12 +7,7 @@
 import type { Scope } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
 import { runIn } from "./_run_in_scope.ts";
-
-/** What a scoped stream can read: a stream, an async iterable or an iterable. */
-export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>;
-
-/** A chunk as the scoped stream emits it: strings become UTF-8 bytes. */
-export type StreamChunk<T> = T extends string ? Uint8Array : T;
+import type { StreamChunk, StreamSource } from "./stream.ts";
 
 /** A step's result: a chunk, or the end of the source. */
 type Step = { done: false; value: unknown } | { done: true; value?: unknown };

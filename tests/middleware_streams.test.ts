@@ -83,7 +83,10 @@ describe("LocalManager#middleware(handler, { streams: true })", () => {
     for (const value of [empty, redirect, plain, undefined, "text"]) {
       const handle = manager.middleware(() => value, { streams: true });
       assert.equal(handle(), value);
-      assert.equal(await manager.middleware(async () => value, { streams: true })(), value);
+      assert.equal(
+        await manager.middleware(() => Promise.resolve(value), { streams: true })(),
+        value,
+      );
     }
   });
 
@@ -169,6 +172,7 @@ describe("manager.cleanup() and streamed bodies", () => {
         try {
           requestStack.push(req);
           g.id = "cleaned";
+          await sleep(1);
           return new Response(streamWithContext(whoAmI()));
         } finally {
           manager.cleanup();
