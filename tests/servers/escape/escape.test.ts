@@ -81,7 +81,9 @@ const servers: Server[] = [
   { name: "Bun.serve", skip: runtime !== "bun" && "needs Bun", start: serveOnThisRuntime("bun") },
   // Each runtime has its own node:http.
   { name: "node:http", skip: false, start: serveOnThisRuntime("node") },
-  // workerd is its own binary: every runtime's run bundles and drives it.
+  // workerd is its own binary: every runtime's run bundles and drives it. It
+  // runs the stream and cleanup rows (app/worker.ts has no WebSocket server,
+  // and the table has no workerd column for listeners and hooks).
   { name: "workerd", skip: false, start: startWorkerd },
 ];
 
