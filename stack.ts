@@ -19,6 +19,7 @@
  */
 import {
   currentScope,
+  FAST_SLOTS,
   forkScope,
   type Operation,
   registerSlot,
@@ -78,7 +79,7 @@ class Pushed implements Disposable {
  * ```
  */
 export class LocalStack<T> {
-  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
+  /** The slot's index: below FAST_SLOTS, one into `Scope#fast` (see `_scope.ts`). */
   readonly #index: number;
   readonly #name: string | undefined;
 
@@ -187,7 +188,9 @@ export class LocalStack<T> {
     // fast-slot case inlined.
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
     const index = this.#index;
-    const frame = (index >= 0 ? scope.fast[index] : topFrame(scope, this)) as Frame<T> | undefined;
+    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
+      | Frame<T>
+      | undefined;
     return frame === undefined ? undefined : frame.item;
   }
 
