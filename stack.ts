@@ -51,6 +51,13 @@ class Pushed implements Disposable {
   }
 
   [Symbol.dispose](): void {
+    if (typeof this !== "object" || this === null || !(#stack in this)) {
+      throw typeError(
+        "[Symbol.dispose]() of LocalStack#push()'s result",
+        "that result as `this` (call it as pushed[Symbol.dispose]())",
+        this,
+      );
+    }
     const scope = this.#scope;
     const frame = this.#frame;
     if (scope === undefined || frame === undefined) return;
@@ -138,6 +145,7 @@ export class LocalStack<T> {
    * ```
    */
   push(item: T): Disposable {
+    LocalStack.#check(this, "push()");
     if (item === undefined) {
       throw typeError(
         "LocalStack#push()",
@@ -166,6 +174,7 @@ export class LocalStack<T> {
    * ```
    */
   pop(): T | undefined {
+    LocalStack.#check(this, "pop()");
     return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
   }
 
@@ -184,6 +193,7 @@ export class LocalStack<T> {
    * ```
    */
   get top(): T | undefined {
+    LocalStack.#check(this, "top");
     // The hottest read (every LocalProxy of a stack goes through it): the
     // fast-slot case inlined.
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
@@ -220,6 +230,7 @@ export class LocalStack<T> {
    * ```
    */
   run<R>(item: T, fn: () => R): R {
+    LocalStack.#check(this, "run()");
     if (item === undefined) {
       throw typeError("LocalStack#run()", "an item other than undefined", item);
     }
@@ -227,6 +238,17 @@ export class LocalStack<T> {
     const scope = forkScope(currentScope());
     pushFrame(scope, this, item);
     return storage.run(scope, fn);
+  }
+
+  /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
+  static #check(self: unknown, member: string): void {
+    if (typeof self !== "object" || self === null || !(#index in self)) {
+      throw typeError(
+        `LocalStack#${member}`,
+        `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
+        self,
+      );
+    }
   }
 
   static {
