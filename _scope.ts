@@ -31,6 +31,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { describe } from "./_describe.ts";
 
 /** The values of every local in one context. */
 export interface Scope {
@@ -120,24 +121,64 @@ function createRuntime(): ScopeRuntime {
 }
 
 function loadRuntime(): ScopeRuntime {
-  const global = globalThis as { [RUNTIME_KEY]?: ScopeRuntime };
+  const global = globalThis as { [RUNTIME_KEY]?: unknown };
   const existing = global[RUNTIME_KEY];
   if (existing === undefined) {
     const runtime = createRuntime();
-    Object.defineProperty(global, RUNTIME_KEY, { value: runtime });
+    // A frozen or non-extensible globalThis cannot hold it: this copy then
+    // keeps its runtime to itself rather than failing to load.
+    Reflect.defineProperty(global, RUNTIME_KEY, { value: runtime });
     return runtime;
   }
-  if (existing.protocol === PROTOCOL) return existing;
+  const protocol = checkRuntime(existing);
+  if (protocol === PROTOCOL) return existing as ScopeRuntime;
   // Sharing an incompatible runtime would corrupt scopes; a private one loses
   // context between the copies, which must not go unnoticed.
   console.warn(
     `@contextlocal/contextlocal: another copy of this module with scope protocol ${
-      String(existing.protocol)
+      String(protocol)
     } is loaded; this copy speaks protocol ${PROTOCOL}, so the two do not share ` +
       "scopes (a value set through one is invisible through the other). " +
       "Deduplicate the dependency so that one version is loaded.",
   );
   return createRuntime();
+}
+
+/**
+ * The protocol of a runtime found on `globalThis`, after checking that it
+ * has the shape every protocol's runtime has (a copy of this module put it
+ * there), and, for this protocol, every member this copy uses.
+ *
+ * @throws {TypeError} When something else occupies the key.
+ */
+function checkRuntime(value: unknown): number {
+  const where = `globalThis[Symbol.for("${RUNTIME_KEY.description}")]`;
+  const fail = (expected: string, received: unknown): never => {
+    throw new TypeError(
+      `@contextlocal/contextlocal: ${where} holds something other than this ` +
+        `library's runtime (expected ${expected}; received ${describe(received)}); ` +
+        "only copies of this module may set that key",
+    );
+  };
+  if (typeof value !== "object" || value === null) return fail("an object", value);
+  const runtime = value as Record<keyof ScopeRuntime, unknown>;
+  if (!Number.isSafeInteger(runtime.protocol)) {
+    return fail("an integer `protocol`", runtime.protocol);
+  }
+  if (runtime.protocol !== PROTOCOL) return runtime.protocol as number;
+  const members: [keyof ScopeRuntime, string, (v: unknown) => boolean][] = [
+    ["storage", "an AsyncLocalStorage", (v) => v instanceof AsyncLocalStorage],
+    ["root", "a root scope", (v) => typeof v === "object" && v !== null],
+    ["fork", "a fork function", (v) => typeof v === "function"],
+    ["localSlots", "a WeakMap", (v) => v instanceof WeakMap],
+    ["stacks", "a WeakSet", (v) => v instanceof WeakSet],
+    ["proxies", "a WeakMap", (v) => v instanceof WeakMap],
+    ["slotCount", "an integer", (v) => Number.isSafeInteger(v)],
+  ];
+  for (const [key, expected, valid] of members) {
+    if (!valid(runtime[key])) fail(`${expected} as \`${key}\``, runtime[key]);
+  }
+  return PROTOCOL;
 }
 
 const runtime = loadRuntime();
