@@ -1,16 +1,39 @@
 /**
- * Where a Local's values live in a scope (internal).
+ * Where a Local's and a LocalStack's values live in a scope, and the readers
+ * LocalProxy uses (internal). These readers never throw for a strict local:
+ * a proxy reports its own unbound message instead.
  *
  * @module
  */
 import {
   currentScope,
+  FAST_SLOTS,
   localSlots,
   readSlot,
+  rootScope,
   type Scope,
+  slotIndex,
   stackRegistry,
+  storage,
   writeSlot,
 } from "./_scope.ts";
+import type { Frame } from "./_frames.ts";
+
+/**
+ * A function returning the current top item of `stack` (a LocalStack of any
+ * copy of this module), `undefined` when empty, strict or not (used by
+ * LocalProxy).
+ */
+export function topReader(stack: object): () => unknown {
+  const index = slotIndex(stack);
+  if (index >= FAST_SLOTS) {
+    return () => (readSlot(currentScope(), stack) as Frame<unknown> | undefined)?.item;
+  }
+  return () => {
+    const frame = (storage.getStore() ?? rootScope).fast[index] as Frame<unknown> | undefined;
+    return frame === undefined ? undefined : frame.item;
+  };
+}
 
 /**
  * A Local's values in one scope. `epoch` says which scope epoch may mutate
@@ -37,7 +60,10 @@ export function ownValues(scope: Scope, slot: object): Map<PropertyKey, unknown>
   return values;
 }
 
-/** Reads one value of the Local whose slot is `slot` (used by LocalProxy). */
+/**
+ * Reads one value of the Local whose slot is `slot`, strict or not (used by
+ * LocalProxy).
+ */
 export function readLocal(slot: object, key: PropertyKey): unknown {
   return entryOf(currentScope(), slot)?.values.get(key);
 }
@@ -47,9 +73,9 @@ export function slotOfLocal(value: unknown): object | undefined {
   return typeof value === "object" && value !== null ? localSlots.get(value) : undefined;
 }
 
-/** The current scope's `[key, value]` pairs of the Local whose slot is `slot`. */
-export function snapshot(slot: object): [PropertyKey, unknown][] {
-  const entry = entryOf(currentScope(), slot);
+/** `scope`'s `[key, value]` pairs of the Local whose slot is `slot`. */
+export function snapshot(scope: Scope, slot: object): [PropertyKey, unknown][] {
+  const entry = entryOf(scope, slot);
   return entry === undefined ? [] : [...entry.values];
 }
 

@@ -19,29 +19,53 @@
  */
 import {
   currentScope,
-  deleteSlot,
+  FAST_SLOTS,
   forkScope,
-  readSlot,
+  type Operation,
   registerSlot,
+  rootScopeFor,
   type Scope,
   stackRegistry,
   storage,
-  writeSlot,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
+import { type Frame, popFrame, pushFrame, removeFrame, topFrame } from "./_frames.ts";
+import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
-/**
- * One pushed item. A stack's value in a scope is its top frame; frames are
- * immutable, so scopes share them freely and a frame identifies its push.
- */
-interface Frame<T> {
-  readonly item: T;
-  readonly below: Frame<T> | undefined;
-  /** The frame of the push this one re-creates, after an item below it was removed. */
-  readonly origin?: Frame<T>;
+// What each method does, for the error of a strict stack outside any scope.
+const PUSH: Operation = (name) => `${name}.push()`;
+const POP: Operation = (name) => `${name}.pop()`;
+const TOP: Operation = (name) => `${name}.top`;
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** What `push()` returns: disposing it undoes that push, once. */
+class Pushed implements Disposable {
+  #scope: Scope | undefined;
+  readonly #stack: object;
+  #frame: Frame<unknown> | undefined;
+
+  constructor(scope: Scope, stack: object, frame: Frame<unknown>) {
+    this.#scope = scope;
+    this.#stack = stack;
+    this.#frame = frame;
+  }
+
+  [Symbol.dispose](): void {
+    if (typeof this !== "object" || this === null || !(#stack in this)) {
+      throw typeError(
+        "[Symbol.dispose]() of LocalStack#push()'s result",
+        "that result as `this` (call it as pushed[Symbol.dispose]())",
+        this,
+      );
+    }
+    const scope = this.#scope;
+    const frame = this.#frame;
+    if (scope === undefined || frame === undefined) return;
+    // Disposed: keep neither the scope nor the frame alive any longer.
+    this.#scope = this.#frame = undefined;
+    removeFrame(scope, this.#stack, frame);
+  }
 }
-
-const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
 /**
  * A stack whose contents belong to the current scope (werkzeug's
@@ -62,22 +86,38 @@ const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.disp
  * ```
  */
 export class LocalStack<T> {
-  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
+  /** The slot's index: below FAST_SLOTS, one into `Scope#fast` (see `_scope.ts`). */
   readonly #index: number;
+  readonly #name: string | undefined;
 
   /**
    * Creates an empty stack. Its contents live in scopes, not in the object:
-   * outside any scope they are the process-wide root scope's.
+   * outside any scope they are the process-wide root scope's, or, for a
+   * strict stack, an error.
    *
-   * @example
+   * @param options `strict` and `name` (see {@linkcode LocalOptions}).
+   * @throws {TypeError} When `options` is not a valid {@linkcode LocalOptions}.
+   *
+   * @example A strict, named stack
    * ```ts
    * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const requests = new LocalStack<Request>();
+   * const requestStack = new LocalStack<string>({
+   *   strict: true,
+   *   name: "requestStack",
+   * });
+   * requestStack.run("/ping", () => assert.equal(requestStack.top, "/ping"));
+   * assert.throws(
+   *   () => requestStack.push("/"),
+   *   /requestStack\.push\(\) outside any scope/,
+   * );
    * ```
    */
-  constructor() {
-    this.#index = registerSlot(this);
+  constructor(options?: LocalOptions) {
+    const { strict, name, label } = checkOptions("LocalStack", options);
+    this.#index = registerSlot(this, strict ? label : undefined);
+    this.#name = name;
     stackRegistry.add(this);
   }
 
@@ -105,6 +145,7 @@ export class LocalStack<T> {
    * ```
    */
   push(item: T): Disposable {
+    LocalStack.#check(this, "push()");
     if (item === undefined) {
       throw typeError(
         "LocalStack#push()",
@@ -112,14 +153,8 @@ export class LocalStack<T> {
         item,
       );
     }
-    const scope = currentScope();
-    const frame: Frame<T> = { item, below: topFrame<T>(scope, this) };
-    writeSlot(scope, this, frame);
-    // Assigned, not written as `{ [dispose]: ... }`: V8 builds an object
-    // literal with a computed symbol key on a slow path (~160 ns vs ~6 ns).
-    const pushed = {} as Disposable;
-    pushed[dispose] = () => removeFrame(scope, this, frame);
-    return pushed;
+    const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
+    return new Pushed(scope, this, pushFrame(scope, this, item) as Frame<unknown>);
   }
 
   /**
@@ -139,11 +174,8 @@ export class LocalStack<T> {
    * ```
    */
   pop(): T | undefined {
-    const scope = currentScope();
-    const frame = topFrame<T>(scope, this);
-    if (frame === undefined) return undefined;
-    setTop(scope, this, frame.below);
-    return frame.item;
+    LocalStack.#check(this, "pop()");
+    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
   }
 
   /**
@@ -161,12 +193,15 @@ export class LocalStack<T> {
    * ```
    */
   get top(): T | undefined {
+    LocalStack.#check(this, "top");
     // The hottest read (every LocalProxy of a stack goes through it): the
     // fast-slot case inlined.
-    const scope = currentScope();
+    const scope = storage.getStore() ?? rootScopeFor(this, TOP);
     const index = this.#index;
-    const frame = index >= 0 ? scope.fast[index] : readSlot(scope, this);
-    return (frame as Frame<T> | undefined)?.item;
+    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
+      | Frame<T>
+      | undefined;
+    return frame === undefined ? undefined : frame.item;
   }
 
   /**
@@ -195,13 +230,50 @@ export class LocalStack<T> {
    * ```
    */
   run<R>(item: T, fn: () => R): R {
+    LocalStack.#check(this, "run()");
     if (item === undefined) {
       throw typeError("LocalStack#run()", "an item other than undefined", item);
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    writeSlot(scope, this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
+    pushFrame(scope, this, item);
     return storage.run(scope, fn);
+  }
+
+  /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
+  static #check(self: unknown, member: string): void {
+    if (typeof self !== "object" || self === null || !(#index in self)) {
+      throw typeError(
+        `LocalStack#${member}`,
+        `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
+        self,
+      );
+    }
+  }
+
+  static {
+    // Defined here rather than as a member so that it stays out of the docs.
+    // Printing never throws, not even for a strict stack outside any scope.
+    Object.defineProperty(LocalStack.prototype, INSPECT, {
+      value: function inspectStack(
+        this: LocalStack<unknown>,
+        _depth: number,
+        options: object,
+        inspect: (value: unknown, options: object) => string,
+      ): string {
+        const name = this.#name;
+        const title = name === undefined ? "LocalStack" : `LocalStack(${name})`;
+        let scope: Scope;
+        try {
+          scope = storage.getStore() ?? rootScopeFor(this, TOP);
+        } catch {
+          return `${title} <outside any scope>`;
+        }
+        return `${title} ${inspect({ top: topFrame(scope, this)?.item }, options)}`;
+      },
+      configurable: true,
+      writable: true,
+    });
   }
 
   /**
@@ -218,30 +290,4 @@ export class LocalStack<T> {
   static [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === "object" && value !== null && stackRegistry.has(value);
   }
-}
-
-function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
-  return readSlot(scope, stack) as Frame<T> | undefined;
-}
-
-function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
-  if (frame === undefined) deleteSlot(scope, stack);
-  else writeSlot(scope, stack, frame);
-}
-
-/** Undoes one push in `scope`, even when other items were pushed after it. */
-function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): void {
-  const above: Frame<T>[] = [];
-  let cursor = topFrame<T>(scope, stack);
-  while (cursor !== undefined && (cursor.origin ?? cursor) !== frame) {
-    above.push(cursor);
-    cursor = cursor.below;
-  }
-  if (cursor === undefined) return; // already popped or released
-  let rebuilt = cursor.below;
-  for (let i = above.length - 1; i >= 0; i--) {
-    const { item, origin } = above[i];
-    rebuilt = { item, below: rebuilt, origin: origin ?? above[i] };
-  }
-  setTop(scope, stack, rebuilt);
 }

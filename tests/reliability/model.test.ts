@@ -11,7 +11,15 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import fc from "fast-check";
-import { type Cast, freshCast, type Library, LockstepRun, type Val } from "./model/interpreter.ts";
+import {
+  type Cast,
+  freshCast,
+  type Library,
+  LockstepRun,
+  strictCast,
+  type Val,
+} from "./model/interpreter.ts";
+import { LocalManager } from "../../mod.ts";
 import { copyModule, currentProtocol, type ModuleCopy } from "./fixtures/copy_module.ts";
 import { countOps, numberOps, type Program, programArbitrary, render } from "./model/program.ts";
 import type { ModelScope } from "./model/reference.ts";
@@ -19,6 +27,8 @@ import { runtime } from "../_runtime.ts";
 
 const DEFAULT_RUNS = 200;
 const DEFAULT_SEED = 20261123;
+/** Generous: the programs take ~1-5 s alone, several times that on a loaded machine. */
+const PROGRAMS_TIMEOUT_MS = 120_000;
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -55,7 +65,9 @@ describe("model-based: random scope programs agree with the reference model", ()
   let privateCopy: ModuleCopy | undefined;
   after(() => privateCopy?.remove());
 
-  it("random programs on fast-slot and map-slot locals (a private runtime) match the model", async () => {
+  it("random programs on fast-slot and trie-slot locals (a private runtime) match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
     const { cast, slots, copy } = await privateRuntimeCast();
     privateCopy = copy;
     const numRuns = envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS);
@@ -64,10 +76,23 @@ describe("model-based: random scope programs agree with the reference model", ()
     assert.equal(totals.programs, numRuns);
   });
 
-  it("random programs on new locals of this module match the model", async () => {
+  it("random programs on new locals of this module match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
     const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
     const totals = await checkPrograms(numRuns, () => freshCast());
     report("shared runtime, new locals per program", totals);
+    assert.equal(totals.programs, numRuns);
+  });
+
+  it("random programs on strict locals mixed with plain ones, inside a scope, match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
+    const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
+    // The caller's scope is a scope too: the lockstep run's final check reads
+    // every local after the program, which a strict local refuses at the root.
+    const totals = await new LocalManager().run(() => checkPrograms(numRuns, () => strictCast()));
+    report("shared runtime, strict and plain locals", totals);
     assert.equal(totals.programs, numRuns);
   });
 });
@@ -140,7 +165,8 @@ const SLOT_INDEX = Symbol.for("@contextlocal/contextlocal.slotIndex");
  * scope protocol is rewritten, so it does not join the shared one): its slot
  * counter starts at zero whatever other tests created, so g0 and s0 get the
  * first fast slots (if the library has them) while g1 and s1 come after the
- * last one and live in the map layers, and every program mixes both kinds.
+ * last one and live in the trie (s1 three levels deep), and every program
+ * mixes both kinds.
  */
 async function privateRuntimeCast(): Promise<{ cast: Cast; slots: string; copy: ModuleCopy }> {
   const protocol = currentProtocol();
@@ -165,10 +191,13 @@ async function privateRuntimeCast(): Promise<{ cast: Cast; slots: string; copy: 
   const s0 = new lib.LocalStack<Val>();
   for (let i = 2; i < (scope.FAST_SLOTS ?? 0); i++) new lib.LocalStack();
   const g1 = new lib.Local<Record<PropertyKey, Val | undefined>>();
+  // s1 far enough along that the trie needs three levels, grown on the way.
+  for (let i = 0; i < 1_100; i++) new lib.LocalStack();
   const s1 = new lib.LocalStack<Val>();
   const index = (slot: object | undefined): string => {
     const value = (slot as { [SLOT_INDEX]?: number } | undefined)?.[SLOT_INDEX];
-    return value === undefined ? "?" : value >= 0 ? `fast slot ${value}` : "map slot";
+    if (value === undefined) return "?";
+    return value < (scope.FAST_SLOTS ?? 0) ? `fast slot ${value}` : `trie slot ${value}`;
   };
   const slots = `g0 ${index(scope.localSlots.get(g0))}, s0 ${index(s0)}, ` +
     `g1 ${index(scope.localSlots.get(g1))}, s1 ${index(s1)}`;
