@@ -46,4 +46,9 @@ if (!existsSync(lockPath) || !installedMatchesLock()) {
   });
 }
 // Fail here, with the name of the missing package, rather than mid-test.
-for (const name of ["deno", "bun", "node"]) tool(name);
+try {
+  for (const name of ["deno", "bun", "node"]) tool(name);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -6,7 +6,15 @@
 // tests/npm_package/consumer.ts against the emitted .d.ts with `tsc --strict`.
 // Prints one "ok <name>" / "not ok <name>" line per case.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildNpm } from "./build_npm.mjs";

@@ -41,7 +41,9 @@ function packagedNode() {
   }
   const manifest = join(root, "node_modules", name, "package.json");
   if (!existsSync(manifest)) {
-    fail(`Node 26 for ${platform} comes from the npm package ${name}, which is not installed: run npm ci.`);
+    fail(
+      `Node 26 for ${platform} comes from the npm package ${name}, which is not installed: run npm ci.`,
+    );
   }
   const bin = JSON.parse(readFileSync(manifest, "utf8")).bin.node;
   return join(dirname(manifest), bin);

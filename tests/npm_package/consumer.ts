@@ -2,7 +2,13 @@
 // emitted .d.ts by scripts/test_npm_package.mjs (and against the source by
 // `deno check`). Each `@ts-expect-error` fails the check if the types stop
 // rejecting that line.
-import { Local, LocalManager, LocalProxy, LocalStack, releaseLocal } from "@contextlocal/contextlocal";
+import {
+  Local,
+  LocalManager,
+  LocalProxy,
+  LocalStack,
+  releaseLocal,
+} from "@contextlocal/contextlocal";
 import { Local as LocalFromSubpath } from "@contextlocal/contextlocal/local";
 
 interface User {
@@ -20,14 +26,15 @@ export const handler: (req: Request) => Promise<Response> = manager.middleware(
     using _pushed = requestStack.push(req);
     g.user = { name: req.headers.get("x-user") ?? "anonymous" };
     const maybeUser: User | undefined = g.user;
+    const body = await request.text();
     releaseLocal(g);
-    return Response.json({ url: request.url, name: user.name, had: maybeUser?.name });
+    return Response.json({ url: request.url, name: user.name, had: maybeUser?.name, body });
   },
 );
 
 export const top: Request | undefined = requestStack.top;
 export const sameClass: boolean = g instanceof LocalFromSubpath;
-export const count: Promise<number> = manager.run(async () => 1);
+export const count: Promise<number> = manager.run(() => Promise.resolve(1));
 
 // @ts-expect-error: g has no key "missing"
 new LocalProxy(g, "missing");

@@ -6,7 +6,13 @@
 // "not ok <name>: <error>" line per case and exits 1 if any failed.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { Local, LocalManager, LocalProxy, LocalStack, releaseLocal } from "@contextlocal/contextlocal";
+import {
+  Local,
+  LocalManager,
+  LocalProxy,
+  LocalStack,
+  releaseLocal,
+} from "@contextlocal/contextlocal";
 import { LocalStack as StackFromSubpath } from "@contextlocal/contextlocal/stack";
 
 const CONCURRENT = 100;
