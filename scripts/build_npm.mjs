@@ -2,7 +2,7 @@
 // that JSR publishes. Compiles the modules that deno.json exports (and what
 // they import) to ESM JavaScript plus `.d.ts` with TypeScript's compiler into
 // dist/npm/ (git-ignored), and writes its package.json from deno.json: the
-// same entry points, name, version and license, so an entry point added to
+// same entry points, name, version, license and repository, so an entry point added to
 // deno.json appears in the npm package too. README.md and LICENSE go along.
 //
 // The JavaScript targets ES2022 so that it runs on Node >= 20 (the source
@@ -16,11 +16,11 @@ import { join } from "node:path";
 import { root } from "./tools.mjs";
 
 export const outDir = join(root, "dist", "npm");
-export const REPOSITORY = "https://github.com/contextlocal/contextlocal";
 const DESCRIPTION = "Context-local state for JavaScript servers (werkzeug.local for JS): Local, " +
   "LocalStack, LocalProxy, releaseLocal and LocalManager on AsyncLocalStorage.";
 
 const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const repository = deno.repository;
 
 /** `"./local.ts"` -> `"./local.js"` (or `.d.ts`). */
 const compiled = (source, extension) => source.replace(/\.ts$/, extension);
@@ -39,9 +39,9 @@ export function manifest() {
     description: DESCRIPTION,
     keywords: ["asynclocalstorage", "context", "werkzeug", "local", "request", "middleware"],
     license: deno.license,
-    repository: { type: "git", url: `git+${REPOSITORY}.git` },
+    repository: { type: "git", url: `git+${repository}.git` },
     homepage: `https://jsr.io/${deno.name}`,
-    bugs: `${REPOSITORY}/issues`,
+    bugs: `${repository}/issues`,
     type: "module",
     exports,
     main: exports["."].default,
