@@ -4,6 +4,7 @@
 // and there runs tests/npm_package/smoke.mjs on the machine's own Node (20 in
 // CI), Node 26, Bun and Deno (through `npm:` specifiers), and type-checks
 // tests/npm_package/consumer.ts against the emitted .d.ts with `tsc --strict`.
+// CONTEXTLOCAL_NPM_NODES="22 24" also runs the smoke test on those Node lines.
 // Prints one "ok <name>" / "not ok <name>" line per case.
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -16,9 +17,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildNpm } from "./build_npm.mjs";
-import { machineNode, root, tool, toolEnv } from "./tools.mjs";
+import { machineNode, NODE_PACKAGES, root, tool, toolEnv } from "./tools.mjs";
 
 const env = toolEnv();
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -112,9 +113,33 @@ const runtimes = [
     "smoke_deno.mjs",
   ]],
 ];
+runtimes.push(...extraNodes());
 for (const [name, command, args] of runtimes) {
   console.log(`# smoke test on ${name}`);
   report(`the smoke test passes on ${name}`, runIn(project, command, args));
+}
+
+/**
+ * CONTEXTLOCAL_NPM_NODES="22 24" adds the Node LTS lines, installed for this
+ * run only from the registry (each is ~52 MB to download and ~187 MB
+ * unpacked, too much for every install: they are not dev dependencies).
+ */
+function extraNodes() {
+  const majors = (process.env.CONTEXTLOCAL_NPM_NODES ?? "").split(/[\s,]+/).filter(Boolean);
+  const name = NODE_PACKAGES[`${process.platform}-${process.arch}`];
+  return majors.map((major) => {
+    const dir = join(scratch, `node-${major}`);
+    mkdirSync(dir);
+    execFileSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", `${name}@${major}`], {
+      cwd: dir,
+      env,
+      stdio: "ignore",
+      shell: process.platform === "win32",
+    });
+    const manifest = join(dir, "node_modules", name, "package.json");
+    const node = join(dirname(manifest), JSON.parse(readFileSync(manifest, "utf8")).bin.node);
+    return [`Node ${version(node)}`, node, ["smoke.mjs"]];
+  });
 }
 
 copyFileSync(join(fixtures, "consumer.ts"), join(project, "consumer.ts"));
