@@ -15,7 +15,12 @@
  *
  * @example Flask-style `request` and `g` on Deno.serve
  * ```ts ignore
- * import { Local, LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   LocalProxy,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
  *
  * const requestStack = new LocalStack<Request>();
  * const request = new LocalProxy(requestStack, undefined, {
@@ -38,13 +43,12 @@
  *
  * @module
  */
-export { type AnyLocal, Local, type LocalConstructor, type LocalEntryOf } from "./local.ts";
+// The main classes first: the docs list symbols in this order.
+export { Local } from "./local.ts";
 export { LocalStack } from "./stack.ts";
-export {
-  LocalProxy,
-  type LocalProxyConstructor,
-  type LocalProxyOptions,
-  type LocalProxySource,
-} from "./proxy.ts";
-export { type Releasable, releaseLocal } from "./release.ts";
+export { LocalProxy } from "./proxy.ts";
 export { LocalManager } from "./manager.ts";
+export { releaseLocal } from "./release.ts";
+export type { AnyLocal, LocalConstructor, LocalEntryOf } from "./local.ts";
+export type { LocalProxyConstructor, LocalProxyOptions, LocalProxySource } from "./proxy.ts";
+export type { Releasable } from "./release.ts";
