@@ -167,6 +167,7 @@ function run([name, argv, counts, where = root]) {
       cwd: typeof where === "function" ? where() : where,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      shell: process.platform === "win32", // the tools in node_modules/.bin are .cmd files there
     });
     let out = "";
     const collect = (stream, sink) =>
