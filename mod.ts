@@ -22,7 +22,12 @@
  *
  * @example Flask-style `request` and `g` on Deno.serve
  * ```ts ignore
- * import { Local, LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   LocalProxy,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
  *
  * const requestStack = new LocalStack<Request>();
  * const request = new LocalProxy(requestStack, undefined, {
@@ -45,21 +50,17 @@
  *
  * @module
  */
-export {
-  type AnyLocal,
-  Local,
-  type LocalConstructor,
-  type LocalEntryOf,
-  type LocalOptions,
-} from "./local.ts";
+// The main classes first: the docs list symbols in this order.
+export { Local } from "./local.ts";
 export { LocalStack } from "./stack.ts";
-export {
-  LocalProxy,
-  type LocalProxyConstructor,
-  type LocalProxyOptions,
-  type LocalProxySource,
-} from "./proxy.ts";
-export { type Releasable, releaseLocal } from "./release.ts";
-export { LocalManager, type MiddlewareOptions } from "./manager.ts";
-export { bindScope, captureScope, inScope, type ScopeRunner } from "./scope.ts";
-export { type StreamChunk, type StreamSource, streamWithContext } from "./stream.ts";
+export { LocalProxy } from "./proxy.ts";
+export { LocalManager } from "./manager.ts";
+export { releaseLocal } from "./release.ts";
+export { bindScope, captureScope, inScope } from "./scope.ts";
+export { streamWithContext } from "./stream.ts";
+export type { AnyLocal, LocalConstructor, LocalEntryOf, LocalOptions } from "./local.ts";
+export type { LocalProxyConstructor, LocalProxyOptions, LocalProxySource } from "./proxy.ts";
+export type { Releasable } from "./release.ts";
+export type { MiddlewareOptions } from "./manager.ts";
+export type { ScopeRunner } from "./scope.ts";
+export type { StreamChunk, StreamSource } from "./stream.ts";

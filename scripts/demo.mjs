@@ -11,12 +11,11 @@
 // Runs on the machine's Node (>= 20); the tools come from npm (ensure-tools).
 import "./ensure-tools.mjs";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { runLoad } from "../examples/load/client.mjs";
 import { startServer } from "../examples/load/server.mjs";
+import { root, tool } from "./tools.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const deno = `${root}node_modules/.bin/deno`;
+const deno = tool("deno");
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);

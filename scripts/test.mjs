@@ -1,40 +1,44 @@
 // `npm test`: every test and check, on every runtime. Installs the dev tools
 // first (scripts/ensure-tools.mjs), then runs the node:test suite in tests/
-// under Deno, Bun and Node 26, the JSDoc examples, and Deno's type check,
-// linter, formatter, doc linter and publish dry run. Prints one closing line
-// "total: N passed, N failed, N skipped" and exits non-zero on any failure.
+// under Deno, Bun and Node 26, the JSDoc examples, the npm package test
+// (scripts/test_npm_package.mjs), and Deno's type check, linter, formatter,
+// doc linter and publish dry run, and checks that the run left `git status`
+// as it found it. Prints one closing line "total: N passed, N failed,
+// N skipped" and exits non-zero on any failure.
 //
-// Usage: node scripts/test.mjs [deno|bun|node|checks ...]  (default: all)
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// Usage: node scripts/test.mjs [deno|bun|node|npm|checks ...]  (default: all)
+import { execFileSync, spawn } from "node:child_process";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import "./ensure-tools.mjs";
+import { root, tool, toolEnv } from "./tools.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = `${root}node_modules/.bin`;
-const env = {
-  ...process.env,
-  PATH: `${bin}:${process.env.PATH}`,
-  NO_COLOR: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-};
-const exported = [
-  "mod.ts",
-  "local.ts",
-  "stack.ts",
-  "proxy.ts",
-  "release.ts",
-  "manager.ts",
-  "scope.ts",
-  "stream.ts",
-];
+const env = toolEnv();
+const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const exported = [...new Set(Object.values(deno.exports))];
 
 const present = (paths) => paths.filter((path) => existsSync(join(root, path)));
 const scratch = mkdtempSync(join(tmpdir(), "contextlocal-test-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 const junit = (name) => join(scratch, `${name}.xml`);
+
+/** `git status --porcelain` of the whole repository (what `deno publish` calls dirty). */
+function gitStatus() {
+  return execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+}
+const statusAtStart = gitStatus();
 
 /** Each step: a command and how to read its pass/fail/skip counts. */
 const steps = {
@@ -52,15 +56,56 @@ const steps = {
   ],
   bun: [["bun tests", ["bun", "test", "--timeout", "120000", "tests/"], bunCounts]],
   node: [["node tests", ["node", "--test", "--test-reporter=spec", "tests/"], nodeCounts]],
+  npm: [["npm package", [process.execPath, "scripts/test_npm_package.mjs"], tapCounts]],
   checks: [
-    ["deno check", ["deno", "check", ...present(["mod.ts", "tests/", "examples/", "bench/"])]],
+    // bench/ is type-checked by `npm run bench`, which installs its dependencies.
+    ["deno check", ["deno", "check", ...present(["mod.ts", "tests/", "examples/"])]],
     ["deno check README", ["deno", "check", "--doc-only", "README.md"]],
     ["deno lint", ["deno", "lint"]],
     ["deno fmt", ["deno", "fmt", "--check"]],
     ["deno doc --lint", ["deno", "doc", "--lint", ...exported]],
-    ["deno publish --dry-run", ["deno", "publish", "--dry-run", "--allow-dirty"]],
+    publishStep(),
   ],
 };
+
+/**
+ * `deno publish --dry-run`, which refuses a repository with uncommitted or
+ * untracked files. On a clean tree (CI's fresh clone) it runs here; while you
+ * have uncommitted work it runs on a committed copy of your working tree, so
+ * the check still sees your changes without `--allow-dirty`.
+ */
+function publishStep() {
+  const argv = ["deno", "publish", "--dry-run"];
+  if (statusAtStart === "") return ["deno publish --dry-run", argv];
+  return ["deno publish --dry-run", argv, null, snapshot];
+}
+
+/** A one-commit git repository in `scratch` holding the working tree (minus ignored files). */
+function snapshot() {
+  const copy = join(scratch, "publish");
+  console.log(`uncommitted work in the tree: the dry run runs on a committed copy, ${copy}`);
+  const files = execFileSync(
+    "git",
+    ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    { cwd: root, encoding: "utf8" },
+  ).split("\0").filter((file) => file !== "" && existsSync(join(root, file)));
+  for (const file of files) cpSync(join(root, file), join(copy, file));
+  const git = (...args) => execFileSync("git", args, { cwd: copy, stdio: "ignore" });
+  git("init", "-q");
+  git("add", "-A");
+  git("-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "snapshot");
+  // The type check needs @types/node; a symlink the copy's git does not see.
+  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "junction");
+  appendFileSync(join(copy, ".git", "info", "exclude"), "node_modules\n");
+  return copy;
+}
+
+/** The npm package test prints one "ok <name>" / "not ok <name>" line per case. */
+function tapCounts(out) {
+  const passed = out.match(/^ok /gm)?.length ?? 0;
+  const failed = out.match(/^not ok /gm)?.length ?? 0;
+  return passed + failed > 0 ? { passed, failed, skipped: 0 } : null;
+}
 
 /**
  * Deno's summary counts a `describe` as one test with steps, so the leaf
@@ -112,14 +157,17 @@ function nodeCounts(out) {
     : null;
 }
 
-function run([name, argv, counts]) {
+/** `argv[0]` is a dev tool's name ("deno", "bun", "node") or an absolute path. */
+function run([name, argv, counts, where = root]) {
   return new Promise((resolve) => {
     console.log(`\n=== ${name}: ${argv.join(" ")}`);
     const started = Date.now();
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: root,
+    const command = argv[0].includes("/") || argv[0].includes("\\") ? argv[0] : tool(argv[0]);
+    const child = spawn(command, argv.slice(1), {
+      cwd: typeof where === "function" ? where() : where,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      shell: process.platform === "win32", // the tools in node_modules/.bin are .cmd files there
     });
     let out = "";
     const collect = (stream, sink) =>
@@ -159,6 +207,22 @@ for (const group of wanted) {
   }
   for (const step of steps[group]) results.push(await run(step));
 }
+
+// Last: a test that leaves a file in the tree (or an install that rewrites the
+// lock) makes a fresh clone dirty, and `deno publish` refuses a dirty tree.
+const statusAtEnd = gitStatus();
+const before = new Set(statusAtStart.split("\n"));
+const added = statusAtEnd.split("\n").filter((line) => line !== "" && !before.has(line));
+if (added.length > 0) {
+  console.log(`\n=== git status changed during the run:\n${added.join("\n")}`);
+}
+results.push({
+  name: "git status unchanged",
+  ok: added.length === 0,
+  seconds: "0.0",
+  tally: { passed: 0, failed: added.length === 0 ? 0 : 1, skipped: 0 },
+  note: added.length === 0 ? undefined : `the run changed ${added.length} path(s); see above`,
+});
 
 console.log("\n=== summary");
 const total = { passed: 0, failed: 0, skipped: 0 };

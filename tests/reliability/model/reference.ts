@@ -1,7 +1,7 @@
 /**
- * The reference model of DESIGN.md §2, as plainly as possible: a scope is a
- * full copy of its parent's values taken when it opens; writes change that
- * copy in place. No sharing, no epochs, no AsyncLocalStorage: the
+ * The reference model of the scope contract (CONTRIBUTING.md, "The scope
+ * model"), as plainly as possible: a scope is a full copy of its parent's
+ * values taken when it opens; writes change that copy in place. No sharing, no epochs, no AsyncLocalStorage: the
  * interpreter passes the model scope along by hand, which is what the
  * library's implicit context must reproduce.
  *
