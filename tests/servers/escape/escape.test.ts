@@ -13,14 +13,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { prepareWorker, workerdArgs, workerdBin } from "../../../examples/workerd/serve.mjs";
 import type { RunningServer } from "../../../examples/load/server.mjs";
-import {
-  root,
-  runOnThisRuntime,
-  runtime,
-  serverEnv,
-  startServer,
-  TEST_TIMEOUT_MS,
-} from "../_isolation.ts";
+import { runOnThisRuntime, serverEnv, startServer, TEST_TIMEOUT_MS } from "../_isolation.ts";
+import { root, runtime } from "../../_runtime.ts";
 import {
   drive,
   type Ending,
