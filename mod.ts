@@ -47,4 +47,6 @@ export {
   type LocalProxySource,
 } from "./proxy.ts";
 export { type Releasable, releaseLocal } from "./release.ts";
-export { LocalManager } from "./manager.ts";
+export { LocalManager, type MiddlewareOptions } from "./manager.ts";
+export { bindScope, captureScope, inScope, type ScopeRunner } from "./scope.ts";
+export { type StreamChunk, type StreamSource, streamWithContext } from "./stream.ts";
