@@ -1,5 +1,7 @@
 /**
- * Where a Local's values live in a scope (internal).
+ * Where a Local's and a LocalStack's values live in a scope, and the readers
+ * LocalProxy uses (internal). These readers never throw for a strict local:
+ * a proxy reports its own unbound message instead.
  *
  * @module
  */
@@ -7,10 +9,38 @@ import {
   currentScope,
   localSlots,
   readSlot,
+  rootScope,
   type Scope,
+  slotIndex,
   stackRegistry,
+  storage,
   writeSlot,
 } from "./_scope.ts";
+
+/**
+ * One pushed item. A stack's value in a scope is its top frame; frames are
+ * immutable, so scopes share them freely and a frame identifies its push.
+ */
+export interface Frame<T> {
+  readonly item: T;
+  readonly below: Frame<T> | undefined;
+  /** The frame of the push this one re-creates, after an item below it was removed. */
+  readonly origin?: Frame<T>;
+}
+
+/**
+ * A function returning the current top item of `stack` (a LocalStack of any
+ * copy of this module), `undefined` when empty, strict or not (used by
+ * LocalProxy).
+ */
+export function topReader(stack: object): () => unknown {
+  const index = slotIndex(stack);
+  if (index < 0) return () => (readSlot(currentScope(), stack) as Frame<unknown> | undefined)?.item;
+  return () => {
+    const frame = (storage.getStore() ?? rootScope).fast[index] as Frame<unknown> | undefined;
+    return frame === undefined ? undefined : frame.item;
+  };
+}
 
 /**
  * A Local's values in one scope. `epoch` says which scope epoch may mutate
@@ -37,7 +67,10 @@ export function ownValues(scope: Scope, slot: object): Map<PropertyKey, unknown>
   return values;
 }
 
-/** Reads one value of the Local whose slot is `slot` (used by LocalProxy). */
+/**
+ * Reads one value of the Local whose slot is `slot`, strict or not (used by
+ * LocalProxy).
+ */
 export function readLocal(slot: object, key: PropertyKey): unknown {
   return entryOf(currentScope(), slot)?.values.get(key);
 }
@@ -47,9 +80,9 @@ export function slotOfLocal(value: unknown): object | undefined {
   return typeof value === "object" && value !== null ? localSlots.get(value) : undefined;
 }
 
-/** The current scope's `[key, value]` pairs of the Local whose slot is `slot`. */
-export function snapshot(slot: object): [PropertyKey, unknown][] {
-  const entry = entryOf(currentScope(), slot);
+/** `scope`'s `[key, value]` pairs of the Local whose slot is `slot`. */
+export function snapshot(scope: Scope, slot: object): [PropertyKey, unknown][] {
+  const entry = entryOf(scope, slot);
   return entry === undefined ? [] : [...entry.values];
 }
 

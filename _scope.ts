@@ -69,6 +69,12 @@ export const FAST_SLOTS = 16;
 /** Where a slot keeps its index (-1: none), the same key for every copy of this module. */
 const SLOT_INDEX: unique symbol = Symbol.for("@contextlocal/contextlocal.slotIndex");
 type Indexed = { [SLOT_INDEX]: number };
+/**
+ * Where a strict slot keeps the name its errors use, the same key for every
+ * copy (so `releaseLocal` of another copy's strict Local throws too).
+ */
+const STRICT: unique symbol = Symbol.for("@contextlocal/contextlocal.strict");
+type Strict = { [STRICT]?: string };
 
 /**
  * Bump when the shape of {@linkcode Scope} or of a slot value changes: two
@@ -168,16 +174,45 @@ export function currentScope(): Scope {
  * Makes `slot` (a Local's target or a LocalStack) a key of scope values,
  * giving it an index into `Scope#fast` while there are some left.
  *
+ * @param strictName For a strict slot, the name its errors use.
  * @returns The index, or -1 when the slot's values live in the map layers.
  */
-export function registerSlot(slot: object): number {
+export function registerSlot(slot: object, strictName?: string): number {
   const count = runtime.slotCount++;
   const index = count < FAST_SLOTS ? count : -1;
-  Object.defineProperty(slot, SLOT_INDEX, {
-    value: index,
-    configurable: true, // a Local's slot is a Proxy target: it must not pin anything
-  });
+  // Configurable: a Local's slot is a Proxy target, which must not pin anything.
+  Object.defineProperty(slot, SLOT_INDEX, { value: index, configurable: true });
+  if (strictName !== undefined) {
+    Object.defineProperty(slot, STRICT, { value: strictName, configurable: true });
+  }
   return index;
+}
+
+/**
+ * Describes an operation for the strict error, e.g. `(name) => \`${name}.push()\``:
+ * module-level functions, so that passing one allocates nothing.
+ */
+export type Operation = (name: string, key: PropertyKey) => string;
+
+/**
+ * The scope that `slot`'s operation outside any scope uses: the root scope,
+ * unless the slot is strict. Called only when `storage.getStore()` is
+ * `undefined`, so inside a scope a strict slot costs nothing extra.
+ *
+ * @throws {Error} When `slot` is strict.
+ */
+export function rootScopeFor(slot: object, operation: Operation, key?: PropertyKey): Scope {
+  const name = (slot as Strict)[STRICT];
+  if (name === undefined) return rootScope;
+  throw new Error(
+    `${operation(name, key as PropertyKey)} outside any scope: wrap the handler in ` +
+      "manager.middleware() or manager.run()",
+  );
+}
+
+/** `slot`'s index into `Scope#fast`, or -1 (see {@linkcode registerSlot}). */
+export function slotIndex(slot: object): number {
+  return (slot as Indexed)[SLOT_INDEX];
 }
 
 /** `slot`'s value in `scope`: a Local's entry, a LocalStack's top frame, or `undefined`. */
@@ -213,8 +248,12 @@ export function deleteSlot(scope: Scope, slot: object): void {
   else scope.own?.delete(slot);
 }
 
-/** Removes `slot`'s value (a Local's or a LocalStack's) from the current scope. */
-export function releaseSlot(slot: object): void {
-  const scope = currentScope();
+/**
+ * Removes `slot`'s value (a Local's or a LocalStack's) from the current scope.
+ *
+ * @param caller Who asks, for a strict slot's error.
+ */
+export function releaseSlot(slot: object, caller: Operation): void {
+  const scope = storage.getStore() ?? rootScopeFor(slot, caller);
   if (readSlot(scope, slot) !== undefined) deleteSlot(scope, slot);
 }

@@ -20,8 +20,18 @@
  *
  * @module
  */
-import { currentScope, localSlots, registerSlot } from "./_scope.ts";
+import {
+  localSlots,
+  type Operation,
+  registerSlot,
+  rootScopeFor,
+  type Scope,
+  storage,
+} from "./_scope.ts";
 import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
+import { checkOptions, type LocalOptions } from "./_local_options.ts";
+
+export type { LocalOptions } from "./_local_options.ts";
 
 /** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
 export type LocalEntryOf<T extends object> = {
@@ -73,17 +83,27 @@ export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
 export interface LocalConstructor {
   /**
    * Creates a Local. Its values live in scopes (see `LocalManager#run`), not
-   * in the object: outside any scope they are the process-wide root scope's.
+   * in the object: outside any scope they are the process-wide root scope's,
+   * or, for a strict Local, an error.
    *
-   * @example
+   * @typeParam T The names and types of the Local's values.
+   * @param options `strict` and `name` (see {@linkcode LocalOptions}).
+   * @throws {TypeError} When `options` is not a valid {@linkcode LocalOptions}.
+   *
+   * @example A strict, named Local
    * ```ts
-   * import { Local } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const g = new Local<{ requestId: string }>();
-   * g.requestId = "r-1";
+   * const g = new Local<{ requestId: string }>({ strict: true, name: "g" });
+   * new LocalManager().run(() => {
+   *   g.requestId = "r-1";
+   *   assert.equal(g.requestId, "r-1");
+   * });
+   * assert.throws(() => g.requestId, /reading g\.requestId outside any scope/);
    * ```
    */
-  new <T extends object = Record<PropertyKey, unknown>>(): Local<T>;
+  new <T extends object = Record<PropertyKey, unknown>>(options?: LocalOptions): Local<T>;
   /**
    * The prototype every Local reports, so that `local instanceof Local` holds.
    *
@@ -101,6 +121,28 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // Read once: `Symbol.iterator` in a trap is a global lookup plus a property load per access.
 const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
 
+/** `g.user`, `g["a-b"]`, `g[Symbol(id)]`: a key of the Local `name`, for messages. */
+function member(name: string, key: PropertyKey): string {
+  if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) return `${name}.${key}`;
+  const text = typeof key === "string" ? JSON.stringify(key) : String(key);
+  return `${name}[${text.length > 40 ? text.slice(0, 40) + "…" : text}]`;
+}
+
+// What each trap does, for the error of a strict Local outside any scope.
+const READ: Operation = (name, key) => `reading ${member(name, key)}`;
+const WRITE: Operation = (name, key) => `writing ${member(name, key)}`;
+const DELETE: Operation = (name, key) => `delete ${member(name, key)}`;
+const DEFINE: Operation = (name, key) => `defining ${member(name, key)}`;
+const HAS: Operation = (name, key) =>
+  `${typeof key === "symbol" ? String(key) : JSON.stringify(key)} in ${name}`;
+const KEYS: Operation = (name) => `listing the keys of ${name}`;
+const ITERATE: Operation = (name) => `iterating ${name}`;
+
+/** The current scope for `operation` on the Local whose target is `slot`. */
+function scopeOf(slot: object, operation: Operation, key?: PropertyKey): Scope {
+  return storage.getStore() ?? rootScopeFor(slot, operation, key);
+}
+
 /*
  * Every trap reads or writes the current scope: the target (the slot) holds
  * nothing and is shared by every scope, so no trap touches it.
@@ -108,27 +150,27 @@ const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
 const handler: ProxyHandler<object> = {
   get(slot, key) {
     if (key === ITERATOR) return iteratorOf(slot);
-    return entryOf(currentScope(), slot)?.values.get(key);
+    return entryOf(storage.getStore() ?? rootScopeFor(slot, READ, key), slot)?.values.get(key);
   },
   set(slot, key, value) {
     if (key === ITERATOR) throw reservedKeyError("assign");
-    ownValues(currentScope(), slot).set(key, value);
+    ownValues(scopeOf(slot, WRITE, key), slot).set(key, value);
     return true;
   },
   has(slot, key) {
-    return entryOf(currentScope(), slot)?.values.has(key) ?? false;
+    return entryOf(scopeOf(slot, HAS, key), slot)?.values.has(key) ?? false;
   },
   deleteProperty(slot, key) {
-    const scope = currentScope();
+    const scope = scopeOf(slot, DELETE, key);
     if (entryOf(scope, slot)?.values.has(key)) ownValues(scope, slot).delete(key);
     return true;
   },
   ownKeys(slot) {
-    const entry = entryOf(currentScope(), slot);
+    const entry = entryOf(scopeOf(slot, KEYS), slot);
     return entry === undefined ? [] : [...entry.values.keys()] as (string | symbol)[];
   },
   getOwnPropertyDescriptor(slot, key) {
-    const values = entryOf(currentScope(), slot)?.values;
+    const values = entryOf(scopeOf(slot, READ, key), slot)?.values;
     if (values === undefined || !values.has(key)) return undefined;
     return { value: values.get(key), writable: true, enumerable: true, configurable: true };
   },
@@ -149,7 +191,7 @@ const handler: ProxyHandler<object> = {
         } with ${JSON.stringify(descriptor, ["writable", "enumerable", "configurable"])}`,
       );
     }
-    ownValues(currentScope(), slot).set(key, descriptor.value);
+    ownValues(scopeOf(slot, DEFINE, key), slot).set(key, descriptor.value);
     return true;
   },
   getPrototypeOf() {
@@ -176,26 +218,40 @@ const iterators = new WeakMap<object, () => IterableIterator<[PropertyKey, unkno
 function iteratorOf(slot: object): () => IterableIterator<[PropertyKey, unknown]> {
   let iterate = iterators.get(slot);
   if (iterate === undefined) {
-    iterate = () => snapshot(slot)[Symbol.iterator]();
+    iterate = () => snapshot(scopeOf(slot, ITERATE), slot)[Symbol.iterator]();
     iterators.set(slot, iterate);
   }
   return iterate;
 }
 
+/** Slot -> the name given to the Local, for printing. */
+const names = new WeakMap<object, string>();
+
 const LocalClass = class Local {
-  constructor() {
+  constructor(options?: LocalOptions) {
+    const { strict, name, label } = checkOptions("Local", options);
     // The instance is the slot: the key of this Local's values in each scope.
-    registerSlot(this);
+    registerSlot(this, strict ? label : undefined);
+    if (name !== undefined) names.set(this, name);
     const proxy = new Proxy(this, handler);
     localSlots.set(proxy, this);
     return proxy as this;
   }
 
   // Read from the slot by util.inspect / console.log (which unwrap proxies),
-  // so printing a Local shows the current scope's values.
+  // so printing a Local shows the current scope's values. Printing never
+  // throws, not even for a strict Local outside any scope.
   [INSPECT](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
-    const values = Object.fromEntries(snapshot(slotOfLocal(this) ?? this));
-    return `Local ${inspect(values, options)}`;
+    const slot = slotOfLocal(this) ?? this;
+    const name = names.get(slot);
+    const title = name === undefined ? "Local" : `Local(${name})`;
+    let scope: Scope;
+    try {
+      scope = scopeOf(slot, ITERATE);
+    } catch {
+      return `${title} <outside any scope>`;
+    }
+    return `${title} ${inspect(Object.fromEntries(snapshot(scope, slot)), options)}`;
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {

@@ -16,7 +16,14 @@
  *
  * @module
  */
-import { currentScope, forkScope, releaseSlot, storage } from "./_scope.ts";
+import {
+  currentScope,
+  forkScope,
+  type Operation,
+  releaseSlot,
+  rootScopeFor,
+  storage,
+} from "./_scope.ts";
 import { typeError } from "./_describe.ts";
 import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
 import { withScopedBody } from "./_scoped_response.ts";
@@ -88,6 +95,9 @@ export class LocalManager {
    * Clears every managed local in the current scope only (werkzeug's
    * `cleanup`).
    *
+   * @throws {Error} When no scope is open and a managed local is strict
+   * (nothing is cleared then).
+   *
    * @example
    * ```ts
    * import { Local, LocalManager } from "@contextlocal/contextlocal";
@@ -101,7 +111,10 @@ export class LocalManager {
    * ```
    */
   cleanup(): void {
-    for (const slot of this.#slots) releaseSlot(slot);
+    const slots = this.#slots;
+    // All or nothing: a strict local outside any scope throws before any is cleared.
+    if (storage.getStore() === undefined) { for (const slot of slots) rootScopeFor(slot, CLEANUP); }
+    for (const slot of slots) releaseSlot(slot, CLEANUP);
   }
 
   /**
@@ -250,6 +263,8 @@ function streamsOption(options: unknown, what: string): boolean {
   }
   return streams === true;
 }
+
+const CLEANUP: Operation = (name) => `manager.cleanup() of ${name}`;
 
 function isIterable(value: unknown): value is Iterable<unknown> {
   if (typeof value !== "object" || value === null) return false;

@@ -38,7 +38,13 @@
  *
  * @module
  */
-export { type AnyLocal, Local, type LocalConstructor, type LocalEntryOf } from "./local.ts";
+export {
+  type AnyLocal,
+  Local,
+  type LocalConstructor,
+  type LocalEntryOf,
+  type LocalOptions,
+} from "./local.ts";
 export { LocalStack } from "./stack.ts";
 export {
   LocalProxy,

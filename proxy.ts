@@ -25,7 +25,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { proxyRegistry } from "./_scope.ts";
-import { readLocal, slotOfLocal } from "./_local_values.ts";
+import { readLocal, slotOfLocal, topReader } from "./_local_values.ts";
 import { describe, typeError } from "./_describe.ts";
 import type { AnyLocal, Local } from "./local.ts";
 import { LocalStack } from "./stack.ts";
@@ -261,8 +261,7 @@ function resolverFor(source: unknown, path: string[]): () => unknown {
     const first = path.shift() as string;
     lookup = () => readLocal(localSlot, first);
   } else if (source instanceof LocalStack) {
-    const stack = source;
-    lookup = () => stack.top;
+    lookup = topReader(source);
   } else if (isAsyncLocalStorage(source)) {
     const als = source;
     lookup = () => als.getStore();

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { releaseSlot } from "./_scope.ts";
+import { type Operation, releaseSlot } from "./_scope.ts";
 import { slotOfReleasable } from "./_local_values.ts";
 import { typeError } from "./_describe.ts";
 import type { AnyLocal } from "./local.ts";
@@ -34,11 +34,14 @@ import type { LocalStack } from "./stack.ts";
  */
 export type Releasable = AnyLocal | LocalStack<unknown>;
 
+const RELEASE: Operation = (name) => `releaseLocal(${name})`;
+
 /**
  * Clears every value of `local` (a Local or LocalStack) in the current scope
  * only: parent, child and sibling scopes keep theirs.
  *
  * @throws {TypeError} When `local` is neither a Local nor a LocalStack.
+ * @throws {Error} When `local` is strict and no scope is open.
  *
  * @example
  * ```ts
@@ -58,5 +61,5 @@ export type Releasable = AnyLocal | LocalStack<unknown>;
 export function releaseLocal(local: Releasable): void {
   const slot = slotOfReleasable(local);
   if (slot === undefined) throw typeError("releaseLocal()", "a Local or LocalStack", local);
-  releaseSlot(slot);
+  releaseSlot(slot, RELEASE);
 }

@@ -21,25 +21,24 @@ import {
   currentScope,
   deleteSlot,
   forkScope,
+  type Operation,
   readSlot,
   registerSlot,
+  rootScopeFor,
   type Scope,
   stackRegistry,
   storage,
   writeSlot,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
+import type { Frame } from "./_local_values.ts";
+import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
-/**
- * One pushed item. A stack's value in a scope is its top frame; frames are
- * immutable, so scopes share them freely and a frame identifies its push.
- */
-interface Frame<T> {
-  readonly item: T;
-  readonly below: Frame<T> | undefined;
-  /** The frame of the push this one re-creates, after an item below it was removed. */
-  readonly origin?: Frame<T>;
-}
+// What each method does, for the error of a strict stack outside any scope.
+const PUSH: Operation = (name) => `${name}.push()`;
+const POP: Operation = (name) => `${name}.pop()`;
+const TOP: Operation = (name) => `${name}.top`;
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
@@ -64,20 +63,36 @@ const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.disp
 export class LocalStack<T> {
   /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
   readonly #index: number;
+  readonly #name: string | undefined;
 
   /**
    * Creates an empty stack. Its contents live in scopes, not in the object:
-   * outside any scope they are the process-wide root scope's.
+   * outside any scope they are the process-wide root scope's, or, for a
+   * strict stack, an error.
    *
-   * @example
+   * @param options `strict` and `name` (see {@linkcode LocalOptions}).
+   * @throws {TypeError} When `options` is not a valid {@linkcode LocalOptions}.
+   *
+   * @example A strict, named stack
    * ```ts
    * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const requests = new LocalStack<Request>();
+   * const requestStack = new LocalStack<string>({
+   *   strict: true,
+   *   name: "requestStack",
+   * });
+   * requestStack.run("/ping", () => assert.equal(requestStack.top, "/ping"));
+   * assert.throws(
+   *   () => requestStack.push("/"),
+   *   /requestStack\.push\(\) outside any scope/,
+   * );
    * ```
    */
-  constructor() {
-    this.#index = registerSlot(this);
+  constructor(options?: LocalOptions) {
+    const { strict, name, label } = checkOptions("LocalStack", options);
+    this.#index = registerSlot(this, strict ? label : undefined);
+    this.#name = name;
     stackRegistry.add(this);
   }
 
@@ -112,7 +127,7 @@ export class LocalStack<T> {
         item,
       );
     }
-    const scope = currentScope();
+    const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
     const frame: Frame<T> = { item, below: topFrame<T>(scope, this) };
     writeSlot(scope, this, frame);
     // Assigned, not written as `{ [dispose]: ... }`: V8 builds an object
@@ -139,7 +154,7 @@ export class LocalStack<T> {
    * ```
    */
   pop(): T | undefined {
-    const scope = currentScope();
+    const scope = storage.getStore() ?? rootScopeFor(this, POP);
     const frame = topFrame<T>(scope, this);
     if (frame === undefined) return undefined;
     setTop(scope, this, frame.below);
@@ -163,7 +178,7 @@ export class LocalStack<T> {
   get top(): T | undefined {
     // The hottest read (every LocalProxy of a stack goes through it): the
     // fast-slot case inlined.
-    const scope = currentScope();
+    const scope = storage.getStore() ?? rootScopeFor(this, TOP);
     const index = this.#index;
     const frame = index >= 0 ? scope.fast[index] : readSlot(scope, this);
     return (frame as Frame<T> | undefined)?.item;
@@ -202,6 +217,31 @@ export class LocalStack<T> {
     const scope = forkScope(currentScope());
     writeSlot(scope, this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
     return storage.run(scope, fn);
+  }
+
+  static {
+    // Defined here rather than as a member so that it stays out of the docs.
+    // Printing never throws, not even for a strict stack outside any scope.
+    Object.defineProperty(LocalStack.prototype, INSPECT, {
+      value: function inspectStack(
+        this: LocalStack<unknown>,
+        _depth: number,
+        options: object,
+        inspect: (value: unknown, options: object) => string,
+      ): string {
+        const name = this.#name;
+        const title = name === undefined ? "LocalStack" : `LocalStack(${name})`;
+        let scope: Scope;
+        try {
+          scope = storage.getStore() ?? rootScopeFor(this, TOP);
+        } catch {
+          return `${title} <outside any scope>`;
+        }
+        return `${title} ${inspect({ top: topFrame(scope, this)?.item }, options)}`;
+      },
+      configurable: true,
+      writable: true,
+    });
   }
 
   /**

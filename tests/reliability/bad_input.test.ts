@@ -72,13 +72,18 @@ function withIntactScope(fn: () => void): void {
 }
 
 describe("bad input: constructors", () => {
-  it("Local and LocalStack ignore constructor arguments and must be called with new", () => {
+  it("Local and LocalStack take only options, ignore further arguments and need new", () => {
     const Any = Local as unknown as new (...args: unknown[]) => Local;
-    const g = new Any(null, { __proto__: { polluted: true } }, Symbol("x"));
+    const g = new Any(undefined, { __proto__: { polluted: true } }, Symbol("x"));
     assert.deepEqual([...g], []);
     assert.ok(g instanceof Local);
+    assert.throws(() => new Any(null), /^TypeError: new Local\(\) expects an options object/);
+    // Inherited keys are not options: a polluted prototype cannot make a Local strict.
+    const inherited = new Any({ __proto__: { strict: true } }) as Local<{ x: number }>;
+    assert.equal(inherited.x, undefined);
     const AnyStack = LocalStack as unknown as new (...args: unknown[]) => LocalStack<unknown>;
-    assert.equal(new AnyStack([1, 2, 3]).top, undefined);
+    assert.equal(new AnyStack(undefined, [1, 2, 3]).top, undefined);
+    assert.throws(() => new AnyStack([1, 2, 3]), /^TypeError: new LocalStack\(\) expects/);
     assert.throws(() => (Local as unknown as () => unknown)(), TypeError);
     assert.throws(() => (LocalStack as unknown as () => unknown)(), TypeError);
     assert.throws(() => (LocalManager as unknown as () => unknown)(), TypeError);

@@ -11,7 +11,15 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import fc from "fast-check";
-import { type Cast, freshCast, type Library, LockstepRun, type Val } from "./model/interpreter.ts";
+import {
+  type Cast,
+  freshCast,
+  type Library,
+  LockstepRun,
+  strictCast,
+  type Val,
+} from "./model/interpreter.ts";
+import { LocalManager } from "../../mod.ts";
 import { copyModule, currentProtocol, type ModuleCopy } from "./fixtures/copy_module.ts";
 import { countOps, numberOps, type Program, programArbitrary, render } from "./model/program.ts";
 import type { ModelScope } from "./model/reference.ts";
@@ -69,6 +77,15 @@ describe("model-based: random scope programs agree with the reference model", ()
     const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
     const totals = await checkPrograms(numRuns, () => freshCast());
     report("shared runtime, new locals per program", totals);
+    assert.equal(totals.programs, numRuns);
+  });
+
+  it("random programs on strict locals mixed with plain ones, inside a scope, match the model", async () => {
+    const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
+    // The caller's scope is a scope too: the lockstep run's final check reads
+    // every local after the program, which a strict local refuses at the root.
+    const totals = await new LocalManager().run(() => checkPrograms(numRuns, () => strictCast()));
+    report("shared runtime, strict and plain locals", totals);
     assert.equal(totals.programs, numRuns);
   });
 });

@@ -82,6 +82,19 @@ export function freshCast(lib: Library = mod): Cast {
 }
 
 /**
+ * New Locals and LocalStacks of `lib`, strict and plain mixed: g0 and s1 are
+ * strict, g1 and s0 are not. Programs run inside scopes, where a strict local
+ * must behave exactly as a plain one.
+ */
+export function strictCast(lib: Library = mod): Cast {
+  return {
+    lib,
+    locals: [new lib.Local({ strict: true, name: "g0" }), new lib.Local({ name: "g1" })],
+    stacks: [new lib.LocalStack<Val>(), new lib.LocalStack<Val>({ strict: true, name: "s1" })],
+  };
+}
+
+/**
  * One program's run on `cast` (Locals and stacks may be reused across runs:
  * every run starts in a new scope and checks that nothing leaked out), with
  * fresh managers and proxies.
