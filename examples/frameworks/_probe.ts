@@ -1,0 +1,79 @@
+/**
+ * What the framework examples share with their load test: a strict `g`, and
+ * a probe that reads the request's id back, several awaits deep, through the
+ * example's `request` global, through `g` and through the framework's own
+ * context object. Every example answers each route with what the probe saw;
+ * the load test counts an answer as good only when every id is the
+ * request's own.
+ *
+ * The request carries its id in `?id=` and the server-side delay to wait,
+ * 0-5 ms, in `?delay=` (query parameters, because a WebSocket client cannot
+ * set headers).
+ *
+ * @module
+ */
+import { Local } from "../../mod.ts";
+
+/** Per-request values (Flask's `g`): strict, so a read outside any scope throws. */
+export const g: Local<{ id: string }> = new Local<{ id: string }>({ strict: true, name: "g" });
+
+/** What a read that threw (an unbound proxy, a strict local outside a scope) reports. */
+export const UNBOUND = "unbound";
+
+/** The ids one answer carries: every value must be the request's own id. */
+export type Ids = Record<string, string>;
+
+/** Reads a query parameter of the current request through the example's `request` global. */
+export type QueryReader = (name: string) => string | null | undefined;
+
+/** Reads the example's globals on behalf of the routes. */
+export interface Probe {
+  /** Like an auth helper: waits `?delay=` ms, then sets `g.id` from `request`. */
+  enter(): Promise<void>;
+  /** The id as `request`, `g` and the framework context see it, several awaits deep. */
+  ids(contextId: () => string | null | undefined, extra?: Ids): Promise<Ids>;
+}
+
+/** A probe for an example whose `request` global reads query parameters with `query`. */
+export function probe(query: QueryReader): Probe {
+  const delay = (): number => Math.min(Math.max(Number(query("delay")) || 0, 0), 50);
+  return {
+    async enter() {
+      await sleep(delay());
+      g.id = query("id") ?? "";
+    },
+    async ids(contextId, extra = {}) {
+      await Promise.resolve();
+      await sleep(Math.random() * delay());
+      await sleep(0);
+      return {
+        request: read(() => query("id")),
+        g: read(() => g.id),
+        context: read(contextId),
+        ...extra,
+      };
+    },
+  };
+}
+
+/** `count` newline-terminated JSON lines of what the probe saw, one per call. */
+export async function* idLines(
+  see: () => Promise<Ids>,
+  count = 3,
+): AsyncGenerator<string, void, undefined> {
+  for (let i = 0; i < count; i++) yield `${JSON.stringify(await see())}\n`;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function read(fn: () => string | null | undefined): string {
+  try {
+    return fn() ?? UNBOUND;
+  } catch (error) {
+    // An unbound global is what the load test counts; say which one.
+    return `${UNBOUND}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
