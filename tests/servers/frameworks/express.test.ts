@@ -1,0 +1,42 @@
+// Express 5, the recommended wiring (examples/frameworks/express.ts), on the
+// node:http of the runtime running the test (Node, Deno and Bun each have
+// their own), with `ws` for WebSockets.
+import { describe, it } from "node:test";
+import { root, runOnThisRuntime, runtime, serverEnv, startServer } from "../_isolation.ts";
+import { FRAMEWORK_TEST_TIMEOUT_MS, loadFramework, type Route } from "./_load.ts";
+import { naiveWiringThrows } from "./_naive.ts";
+
+const routes: Route[] = [
+  { path: "/json", kind: "json" },
+  { path: "/upload", kind: "upload" },
+  { path: "/upload/events", kind: "upload" },
+  { path: "/stream/write", kind: "lines" },
+  { path: "/stream/piped", kind: "lines" },
+  { path: "/error", kind: "error" },
+  { path: "/ws", kind: "ws" },
+];
+
+describe("Express", () => {
+  it(
+    `Express on node:http (${runtime}) keeps request, g and req apart on every route, WebSockets included`,
+    { timeout: FRAMEWORK_TEST_TIMEOUT_MS },
+    async () => {
+      const running = await startServer({
+        ...runOnThisRuntime("examples/frameworks/express.ts"),
+        cwd: root,
+        env: serverEnv(),
+      });
+      try {
+        await loadFramework("Express", running, routes);
+      } finally {
+        await running.stop();
+      }
+    },
+  );
+
+  it(
+    "Express: pushing the request in a middleware with no scope open throws the strict error",
+    { timeout: FRAMEWORK_TEST_TIMEOUT_MS },
+    () => naiveWiringThrows("tests/servers/frameworks/fixtures/naive_express.ts"),
+  );
+});
