@@ -34,13 +34,16 @@ export interface Probe {
   ids(contextId: () => string | null | undefined, extra?: Ids): Promise<Ids>;
 }
 
-/** A probe for an example whose `request` global reads query parameters with `query`. */
-export function probe(query: QueryReader): Probe {
+/**
+ * A probe for an example whose `request` global reads query parameters with
+ * `query`; `enter()` writes the id to `local` (the strict `g` by default).
+ */
+export function probe(query: QueryReader, local: Local<{ id: string }> = g): Probe {
   const delay = (): number => Math.min(Math.max(Number(query("delay")) || 0, 0), 50);
   return {
     async enter() {
       await sleep(delay());
-      g.id = query("id") ?? "";
+      local.id = query("id") ?? "";
     },
     async ids(contextId, extra = {}) {
       await Promise.resolve();
@@ -48,7 +51,7 @@ export function probe(query: QueryReader): Probe {
       await sleep(0);
       return {
         request: read(() => query("id")),
-        g: read(() => g.id),
+        g: read(() => local.id),
         context: read(contextId),
         ...extra,
       };
@@ -62,6 +65,21 @@ export async function* idLines(
   count = 3,
 ): AsyncGenerator<string, void, undefined> {
   for (let i = 0; i < count; i++) yield `${JSON.stringify(await see())}\n`;
+}
+
+/**
+ * A body the server pulls: each pull (and only a pull, `highWaterMark: 0`)
+ * takes the next line of `lines`.
+ */
+export function pulledStream(lines: AsyncIterator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await lines.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** Resolves after `ms` milliseconds. */

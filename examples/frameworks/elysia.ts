@@ -21,7 +21,7 @@ import { env } from "node:process";
 import { Elysia } from "elysia";
 import { websocket } from "elysia/ws";
 import { captureScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
-import { g, idLines, probe } from "./_probe.ts";
+import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -56,13 +56,7 @@ const app = new Elysia()
     await seen.enter();
     const lines = idLines(() => seen.ids(() => query.id));
     return new Response(
-      new ReadableStream<string>({
-        async pull(controller) {
-          const { done, value } = await lines.next();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-      }, { highWaterMark: 0 }).pipeThrough(new TextEncoderStream()),
+      pulledStream(lines),
     );
   })
   .get("/error", async () => {

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { g, idLines, probe } from "./_probe.ts";
+import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 type Query = { Querystring: { id: string }; Body: { id: string } };
 
@@ -59,15 +59,7 @@ app.get<Query>("/stream/node", async (req, reply) => {
 });
 app.get<Query>("/stream/pulled", async (req, reply) => {
   await seen.enter();
-  const lines = idLines(() => seen.ids(() => req.query.id));
-  const body = new ReadableStream<string>({
-    async pull(controller) {
-      const { done, value } = await lines.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-  }, { highWaterMark: 0 });
-  return reply.send(body.pipeThrough(new TextEncoderStream()));
+  return reply.send(pulledStream(idLines(() => seen.ids(() => req.query.id))));
 });
 app.get("/error", async () => {
   await seen.enter();

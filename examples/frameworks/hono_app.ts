@@ -16,7 +16,7 @@ import { Hono } from "hono";
 import { stream, streamSSE, streamText } from "hono/streaming";
 import type { UpgradeWebSocket } from "hono/ws";
 import { bindScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
-import { g, idLines, probe } from "./_probe.ts";
+import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -73,15 +73,8 @@ export function createApp(upgradeWebSocket?: UpgradeWebSocket<unknown>): {
   app.get("/stream/pulled", async (c) => {
     await seen.enter();
     const lines = idLines(() => seen.ids(() => c.req.query("id")));
-    const encoder = new TextEncoder();
     return c.body(
-      new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const { done, value } = await lines.next();
-          if (done) controller.close();
-          else controller.enqueue(encoder.encode(value));
-        },
-      }, { highWaterMark: 0 }),
+      pulledStream(lines),
     );
   });
   app.get("/stream/generator", async (c) => {

@@ -22,7 +22,7 @@ import { Readable } from "node:stream";
 import Koa, { type Context } from "koa";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { g, idLines, probe } from "./_probe.ts";
+import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Context>({ strict: true, name: "requestStack" });
 /** The current request's Koa context (Flask's `request`). */
@@ -65,13 +65,7 @@ app.use(async (ctx) => {
       break;
     case "/stream/pulled": {
       const lines = idLines(see);
-      ctx.body = new ReadableStream<string>({
-        async pull(controller) {
-          const { done, value } = await lines.next();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-      }, { highWaterMark: 0 }).pipeThrough(new TextEncoderStream());
+      ctx.body = pulledStream(lines);
       break;
     }
     case "/error":

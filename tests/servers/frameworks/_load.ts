@@ -53,7 +53,25 @@ export async function loadFramework(
   name: string,
   server: RunningServer,
   routes: readonly Route[],
-): Promise<Map<string, Tally>> {
+): Promise<void> {
+  const { tallies, problems } = await measureFramework(name, server, routes);
+  const detail = `${problems.join("\n")}\nserver output:\n${server.output().slice(-2000)}`;
+  for (const route of routes) {
+    const sent = route.kind === "ws" ? SOCKETS : REQUESTS;
+    assert.deepEqual(
+      tallies.get(route.path),
+      { good: sent, crossTalk: 0, unbound: 0, errors: 0, lost: 0 },
+      `${name} ${route.path} on ${runtime}:\n${detail}`,
+    );
+  }
+}
+
+/** Drives every route of `server` at once and prints one row per route. */
+export async function measureFramework(
+  name: string,
+  server: RunningServer,
+  routes: readonly Route[],
+): Promise<{ tallies: Map<string, Tally>; problems: string[] }> {
   const tallies = new Map(
     routes.map((r) => [r.path, { good: 0, crossTalk: 0, unbound: 0, errors: 0, lost: 0 }]),
   );
@@ -70,9 +88,8 @@ export async function loadFramework(
     while (next < jobs.length) {
       const { route, i } = jobs[next++];
       const id = `${run}-${route.path.replace(/\W/g, "")}-${i}`;
-      const tally = tallies.get(route.path) as Tally;
       const outcome = await attempt(server.url, route, id);
-      tally[outcome.kind]++;
+      (tallies.get(route.path) as Tally)[outcome.kind]++;
       if (outcome.kind !== "good" && problems.length < 10) {
         problems.push(`${route.path} ${id}: ${outcome.kind}: ${outcome.detail}`);
       }
@@ -86,17 +103,7 @@ export async function loadFramework(
     );
   }
   console.log(`${name} on ${runtime}: ${jobs.length} requests/sockets in ${seconds} s`);
-  const detail = `${problems.join("\n")}\nserver output:\n${server.output().slice(-2000)}`;
-  for (const route of routes) {
-    const t = tallies.get(route.path) as Tally;
-    const sent = route.kind === "ws" ? SOCKETS : REQUESTS;
-    assert.deepEqual(
-      t,
-      { good: sent, crossTalk: 0, unbound: 0, errors: 0, lost: 0 },
-      `${name} ${route.path} on ${runtime}:\n${detail}`,
-    );
-  }
-  return tallies;
+  return { tallies, problems };
 }
 
 type Outcome = { kind: keyof Tally; detail: string };
