@@ -39,7 +39,8 @@ export interface Probe {
  * `query`; `enter()` writes the id to `local` (the strict `g` by default).
  */
 export function probe(query: QueryReader, local: Local<{ id: string }> = g): Probe {
-  const delay = (): number => Math.min(Math.max(Number(query("delay")) || 0, 0), 50);
+  // Unbound, the delay is 0: the reads that follow report the unbound globals.
+  const delay = (): number => Math.min(Math.max(Number(read(() => query("delay"))) || 0, 0), 50);
   return {
     async enter() {
       await sleep(delay());
