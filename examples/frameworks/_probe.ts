@@ -68,6 +68,12 @@ export async function* idLines(
   for (let i = 0; i < count; i++) yield `${JSON.stringify(await see())}\n`;
 }
 
+/** `lines` as UTF-8 bytes, what a generator body must yield. */
+export async function* encoded(lines: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for await (const line of lines) yield encoder.encode(line);
+}
+
 /**
  * A body the server pulls: each pull (and only a pull, `highWaterMark: 0`)
  * takes the next line of `lines`.

@@ -16,7 +16,7 @@ import { Hono } from "hono";
 import { stream, streamSSE, streamText } from "hono/streaming";
 import type { UpgradeWebSocket } from "hono/ws";
 import { bindScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
-import { g, idLines, probe, pulledStream } from "./_probe.ts";
+import { encoded, g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -80,7 +80,7 @@ export function createApp(upgradeWebSocket?: UpgradeWebSocket<unknown>): {
   app.get("/stream/generator", async (c) => {
     await seen.enter();
     const lines = idLines(() => seen.ids(() => c.req.query("id")));
-    return c.body(ReadableStream.from(lines).pipeThrough(new TextEncoderStream()));
+    return c.body(ReadableStream.from(encoded(lines)));
   });
   app.get("/error", async () => {
     await seen.enter();

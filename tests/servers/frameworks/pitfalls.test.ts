@@ -66,14 +66,16 @@ const pitfalls: Pitfall[] = [
   },
   {
     title:
-      "Hono: manager.run inside app.use loses pulled bodies (Deno, Node) and WebSockets (Bun, Node)",
+      "Hono: manager.run inside app.use loses generator bodies, pulled bodies (Deno, Node) and WebSockets (Bun, Node)",
     fixture: "pitfall_hono.ts",
     runtimes: ["deno", "bun", "node"],
     routes: [
       { path: "/stream/pulled", kind: "lines" },
+      { path: "/stream/generator", kind: "lines" },
       { path: "/ws", kind: "ws" },
     ],
     check: (t) => {
+      assert.equal(tally(t, "/stream/generator").unbound, REQUESTS);
       assert.equal(tally(t, "/stream/pulled").unbound, runtime === "bun" ? 0 : REQUESTS);
       assert.equal(tally(t, "/ws").unbound, runtime === "deno" ? 0 : SOCKETS);
     },
