@@ -11,7 +11,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { env } from "node:process";
-import { app } from "./hono_app.ts";
+import { fetch } from "./hono_app.ts";
 import { nodeListener } from "./node_adapter.ts";
 
 interface Runtimes {
@@ -36,11 +36,10 @@ const ready = (port: number): void => console.log(`listening on http://${hostnam
 const { Deno, Bun } = globalThis as Runtimes;
 
 if (Deno !== undefined) {
-  Deno.serve({ hostname, port, onListen: (addr) => ready(addr.port) }, app.fetch);
+  Deno.serve({ hostname, port, onListen: (addr) => ready(addr.port) }, fetch);
 } else if (Bun !== undefined) {
-  ready(Bun.serve({ hostname, port, fetch: app.fetch }).port);
+  ready(Bun.serve({ hostname, port, fetch }).port);
 } else {
-  // No manager.middleware here: the Hono middleware opens the scope.
-  const server = createServer(nodeListener(app.fetch));
+  const server = createServer(nodeListener(fetch));
   server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));
 }
