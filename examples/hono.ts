@@ -10,30 +10,9 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { env } from "node:process";
 import { fetch } from "./hono_app.ts";
 import { nodeListener } from "./node_adapter.ts";
-
-interface Runtimes {
-  Deno?: {
-    serve(
-      options: { hostname: string; port: number; onListen(addr: { port: number }): void },
-      handler: (req: Request) => Response | Promise<Response>,
-    ): unknown;
-  };
-  Bun?: {
-    serve(options: {
-      hostname: string;
-      port: number;
-      fetch: (req: Request) => Response | Promise<Response>;
-    }): { port: number };
-  };
-}
-
-const hostname = "127.0.0.1";
-const port = Number(env.PORT ?? 8000);
-const ready = (port: number): void => console.log(`listening on http://${hostname}:${port}/`);
-const { Deno, Bun } = globalThis as Runtimes;
+import { Bun, Deno, hostname, port, ready } from "./_runtimes.ts";
 
 if (Deno !== undefined) {
   Deno.serve({ hostname, port, onListen: (addr) => ready(addr.port) }, fetch);

@@ -17,11 +17,11 @@
  *
  * @module
  */
-import { env } from "node:process";
 import { Elysia } from "elysia";
 import { websocket } from "elysia/ws";
 import { captureScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
+import { Bun, hostname, port, ready } from "../_runtimes.ts";
 
 const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -75,21 +75,13 @@ const app = new Elysia()
     },
   });
 
-interface BunRuntime {
-  serve(options: {
-    hostname: string;
-    port: number;
-    fetch: (req: Request) => Response | Promise<Response>;
-    websocket: unknown;
-  }): { hostname: string; port: number };
-}
-const { Bun } = globalThis as unknown as { Bun: BunRuntime };
+if (Bun === undefined) throw new Error("Elysia's example serves with Bun.serve: run it with bun");
 const server = Bun.serve({
-  hostname: "127.0.0.1",
-  port: Number(env.PORT ?? 8000),
+  hostname,
+  port,
   fetch: manager.middleware(app.fetch, { streams: true }),
   websocket,
 });
 // Elysia's WebSocket routes upgrade through `app.server` (what `app.listen()` would set).
 app.server = server as unknown as typeof app.server;
-console.log(`listening on http://${server.hostname}:${server.port}/`);
+ready(server.port);

@@ -19,12 +19,12 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { env } from "node:process";
 import { Readable } from "node:stream";
 import express from "express";
 import { bindScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { g, idLines, probe } from "./_probe.ts";
+import { hostname, port, ready } from "../_runtimes.ts";
+import { g, idLines, type Probe, probe } from "./_probe.ts";
 
 const requestStack = new LocalStack<express.Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -32,9 +32,11 @@ export const request: express.Request = new LocalProxy(requestStack, undefined, 
   unboundMessage: "working outside of request context",
 });
 const manager = new LocalManager([requestStack, g]);
-const seen = probe((name) => request.query[name] as string | undefined);
+/** The probe of this app's globals (what the routes answer with). */
+export const seen: Probe = probe((name) => request.query[name] as string | undefined);
 
-const app = express();
+/** The app; the server below listens on `PORT`. */
+export const app: express.Express = express();
 app.use(manager.middleware((req: express.Request, _res: express.Response, next: () => void) => {
   requestStack.push(req);
   next();
@@ -84,7 +86,4 @@ app.use(
 
 const server = createServer(app);
 acceptWebSockets(server);
-server.listen(Number(env.PORT ?? 8000), "127.0.0.1", () => {
-  const { address, port } = server.address() as AddressInfo;
-  console.log(`listening on http://${address}:${port}/`);
-});
+server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));

@@ -18,11 +18,12 @@
  *
  * @module
  */
-import { env } from "node:process";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
+import { hostname, port, ready } from "../_runtimes.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 type Query = { Querystring: { id: string }; Body: { id: string } };
@@ -71,5 +72,5 @@ app.setErrorHandler(async (_error, req: FastifyRequest<Query>, reply) => {
 });
 
 acceptWebSockets(app.server);
-const url = await app.listen({ port: Number(env.PORT ?? 8000), host: "127.0.0.1" });
-console.log(`listening on ${url}/`);
+await app.listen({ port, host: hostname });
+ready((app.server.address() as AddressInfo).port);

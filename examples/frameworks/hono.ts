@@ -10,30 +10,8 @@
  *
  * @module
  */
-import { env } from "node:process";
 import { createApp } from "./hono_app.ts";
-
-interface Runtimes {
-  Deno?: {
-    serve(
-      options: { hostname: string; port: number; onListen(addr: { port: number }): void },
-      handler: (req: Request) => Response | Promise<Response>,
-    ): unknown;
-  };
-  Bun?: {
-    serve(options: {
-      hostname: string;
-      port: number;
-      fetch: (req: Request, server: unknown) => Response | Promise<Response>;
-      websocket: unknown;
-    }): { port: number };
-  };
-}
-
-const hostname = "127.0.0.1";
-const port = Number(env.PORT ?? 8000);
-const ready = (port: number): void => console.log(`listening on http://${hostname}:${port}/`);
-const { Deno, Bun } = globalThis as Runtimes;
+import { Bun, Deno, hostname, port, ready } from "../_runtimes.ts";
 
 if (Deno !== undefined) {
   const { upgradeWebSocket } = await import("hono/deno");

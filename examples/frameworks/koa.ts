@@ -17,11 +17,11 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { env } from "node:process";
 import { Readable } from "node:stream";
 import Koa, { type Context } from "koa";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
+import { hostname, port, ready } from "../_runtimes.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Context>({ strict: true, name: "requestStack" });
@@ -77,7 +77,4 @@ app.use(async (ctx) => {
 
 const server = createServer(manager.middleware(app.callback()));
 acceptWebSockets(server);
-server.listen(Number(env.PORT ?? 8000), "127.0.0.1", () => {
-  const { address, port } = server.address() as AddressInfo;
-  console.log(`listening on http://${address}:${port}/`);
-});
+server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));
