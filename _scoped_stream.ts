@@ -7,12 +7,7 @@
 import type { Scope } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
 import { runIn } from "./_run_in_scope.ts";
-
-/** What a scoped stream can read: a stream, an async iterable or an iterable. */
-export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>;
-
-/** A chunk as the scoped stream emits it: strings become UTF-8 bytes. */
-export type StreamChunk<T> = T extends string ? Uint8Array : T;
+import type { StreamChunk, StreamSource } from "./stream.ts";
 
 /** A step's result: a chunk, or the end of the source. */
 type Step = { done: false; value: unknown } | { done: true; value?: unknown };
@@ -32,35 +27,66 @@ const NO_ARGS: readonly unknown[] = [];
  *
  * `highWaterMark: 0`: nothing is read before the consumer asks, so the
  * source sees the consumer's pace (back-pressure) and a source the server
- * never reads never starts.
+ * never reads never starts. A default stream, not `type: "bytes"`: a byte
+ * stream would detach (transfer) every chunk's buffer, and measured on
+ * Bun.serve, Deno.serve and node:http it keeps the same back-pressure.
  */
 export function scopedStream<T>(
   source: StreamSource<T>,
   scope: Scope | undefined,
   what: string,
 ): ReadableStream<StreamChunk<T>> {
-  const cursor = cursorOf(source, what);
-  let controller!: ReadableStreamDefaultController<unknown>;
-  let stopped = false;
-  const pull = async (): Promise<void> => {
-    const result = await cursor.next();
-    if (stopped) return; // cancelled while this step ran
+  return new ReadableStream<unknown>(new ScopedSource(cursorOf(source, what), scope), {
+    highWaterMark: 0,
+  }) as ReadableStream<StreamChunk<T>>;
+}
+
+/**
+ * The underlying source: one object and no closure per pull, since a
+ * response body is a stream per request.
+ */
+class ScopedSource implements UnderlyingDefaultSource<unknown> {
+  #cursor: Cursor;
+  #scope: Scope | undefined;
+  #controller: ReadableStreamDefaultController<unknown> | undefined;
+  #stopped = false;
+
+  constructor(cursor: Cursor, scope: Scope | undefined) {
+    this.#cursor = cursor;
+    this.#scope = scope;
+  }
+
+  start(controller: ReadableStreamDefaultController<unknown>): void {
+    this.#controller = controller;
+  }
+
+  pull(): Promise<void> | void {
+    return runIn(this.#scope, this.#step, this, NO_ARGS) as Promise<void> | void;
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    return runIn(this.#scope, this.#stop, this, [reason]) as Promise<void>;
+  }
+
+  /** Runs in the scope: one step of the source (synchronous for a sync iterator). */
+  #step(): Promise<void> | void {
+    const step = this.#cursor.next();
+    if (typeof (step as PromiseLike<Step>).then !== "function") return this.#deliver(step as Step);
+    return Promise.resolve(step).then(this.#deliver);
+  }
+
+  #deliver = (result: Step): void => {
+    if (this.#stopped) return; // cancelled while this step ran
+    const controller = this.#controller!;
     if (result.done) controller.close();
-    else {controller.enqueue(
-        typeof result.value === "string" ? encoder.encode(result.value) : result.value,
-      );}
+    else if (typeof result.value === "string") controller.enqueue(encoder.encode(result.value));
+    else controller.enqueue(result.value);
   };
-  const cancel = async (reason: unknown): Promise<void> => {
-    stopped = true;
-    await cursor.stop(reason);
-  };
-  return new ReadableStream<unknown>({
-    start(c) {
-      controller = c;
-    },
-    pull: () => runIn(scope, pull, undefined, NO_ARGS) as Promise<void>,
-    cancel: (reason) => runIn(scope, cancel, undefined, [reason]) as Promise<void>,
-  }, { highWaterMark: 0 }) as ReadableStream<StreamChunk<T>>;
+
+  async #stop(reason: unknown): Promise<void> {
+    this.#stopped = true;
+    await this.#cursor.stop(reason);
+  }
 }
 
 /** Reads `source` step by step; a TypeError when it is none of the three kinds. */
@@ -86,9 +112,31 @@ function cursorOf(source: unknown, what: string): Cursor {
   if (typeof iterator !== "object" || iterator === null || typeof iterator.next !== "function") {
     throw typeError(what, "an iterable whose iterator has a next() method", source);
   }
+  return iteratorCursor(iterator);
+}
+
+/**
+ * Steps `iterator`; `stop` waits for a step in flight before it calls
+ * `return()`. A `return()` that an async generator queues behind a running
+ * step runs its `finally` outside the caller's context on Deno; called
+ * between steps, the `finally` runs inside the `return()` call, in scope.
+ */
+function iteratorCursor(iterator: Iterator<unknown> | AsyncIterator<unknown>): Cursor {
+  let inFlight: unknown;
   return {
-    next: () => iterator.next() as Step | Promise<Step>,
-    stop: () => iterator.return?.(),
+    next(): Step | Promise<Step> {
+      const step = iterator.next() as Step | Promise<Step>;
+      inFlight = step;
+      return step;
+    },
+    async stop(): Promise<unknown> {
+      try {
+        await inFlight;
+      } catch {
+        // The step's own error already errored the stream.
+      }
+      return await iterator.return?.();
+    },
   };
 }
 

@@ -157,14 +157,17 @@ export class LocalManager {
    * pulls it: same status, `statusText` and headers (each `Set-Cookie`
    * too). Status 101 (a WebSocket upgrade) and body-less responses come back
    * untouched, the same object. Off by default: it costs every response
-   * with a body one more stream.
+   * with a body one more stream, and `Deno.serve` then sends a string body
+   * chunked, without `Content-Length`. Only status, `statusText` and
+   * headers are copied: runtime-specific fields of the original (workerd's
+   * `cf`, for instance) are not.
    *
    * @param handler The request handler (or any function) to wrap.
    * @param options `streams`: read response bodies in the request's scope.
    * @throws {TypeError} When `handler` is not a function, or `options` is
    * not an object of known options.
    *
-   * @example
+   * @example One scope per request
    * ```ts
    * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -240,6 +243,23 @@ export interface MiddlewareOptions {
    * through `streamWithContext` in the request's scope.
    *
    * @default {false}
+   *
+   * @example A generator body that reads a local when the server pulls it
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ id: string }>();
+   * const manager = new LocalManager(g);
+   * async function* body(): AsyncGenerator<Uint8Array> {
+   *   yield new TextEncoder().encode(g.id ?? "unbound");
+   * }
+   * const handle = manager.middleware(() => {
+   *   g.id = "42";
+   *   return new Response(ReadableStream.from(body()));
+   * }, { streams: true });
+   * assert.equal(await handle().text(), "42");
+   * ```
    */
   streams?: boolean;
 }

@@ -44,8 +44,10 @@ import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
  * handed to a pool, a queue or a batcher shared by requests.
  *
  * The result has `fn`'s `name` and `length` (servers such as `Deno.serve`
- * look at a handler's `length`), so it can stand in for `fn` anywhere. A
- * function bound in the root scope (outside any scope) runs in the root
+ * look at a handler's `length`), so it can stand in for `fn` as a callback.
+ * It is a new function, so keep it to remove a listener
+ * (`emitter.off("x", bound)`), and it calls `fn`, never constructs it: bind
+ * functions, not classes. A function bound in the root scope (outside any scope) runs in the root
  * scope: {@linkcode inScope} is false there. Calling the result in the scope
  * it was bound in calls `fn` directly, without opening anything.
  *

@@ -31,9 +31,52 @@
  * @module
  */
 import { storage } from "./_scope.ts";
-import { scopedStream, type StreamChunk, type StreamSource } from "./_scoped_stream.ts";
+import { scopedStream } from "./_scoped_stream.ts";
 
-export type { StreamChunk, StreamSource };
+/**
+ * What `streamWithContext` reads: a `ReadableStream`, an `AsyncIterable`
+ * (an async generator, a Node `Readable`) or an `Iterable` of chunks.
+ *
+ * @typeParam T The type of the chunks.
+ *
+ * @example Three kinds of source
+ * ```ts
+ * import { type StreamSource, streamWithContext } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * async function* generated(): AsyncGenerator<string> {
+ *   yield "b";
+ * }
+ * const sources: StreamSource<string>[] = [
+ *   ReadableStream.from(["a"]),
+ *   generated(),
+ *   ["c"],
+ * ];
+ * const texts = await Promise.all(
+ *   sources.map((source) => new Response(streamWithContext(source)).text()),
+ * );
+ * assert.deepEqual(texts, ["a", "b", "c"]);
+ * ```
+ */
+export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>;
+
+/**
+ * A chunk as `streamWithContext` emits it: a string becomes its UTF-8
+ * bytes (a `Uint8Array`); any other chunk passes unchanged.
+ *
+ * @typeParam T The type of the source's chunks.
+ *
+ * @example Strings come out as bytes
+ * ```ts
+ * import { type StreamChunk, streamWithContext } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const stream: ReadableStream<StreamChunk<string>> = streamWithContext(["hi"]);
+ * const { value } = await stream.getReader().read();
+ * assert.deepEqual(value, new TextEncoder().encode("hi"));
+ * ```
+ */
+export type StreamChunk<T> = T extends string ? Uint8Array : T;
 
 /**
  * Returns a `ReadableStream` of `source`'s chunks whose every pull, its

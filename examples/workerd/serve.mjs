@@ -1,7 +1,7 @@
 // Bundles worker.ts with esbuild into a temporary directory next to a copy of
 // config.capnp, and serves it with the real workerd binary from node_modules.
 //
-//     node examples/workerd/serve.mjs [worker.ts] [--port 8000]
+//     node examples/workerd/serve.mjs [other_worker.ts] [--port 8000]
 //
 // The load test imports `prepareWorker` and starts workerd itself.
 import { spawn } from "node:child_process";
@@ -18,10 +18,10 @@ export const workerdBin = fileURLToPath(
 );
 
 /**
- * Writes `worker.js` (the bundle of `entry`, by default this folder's
- * `worker.ts`) and `config.capnp` into a new temporary directory.
+ * Writes `worker.js` (the bundle of `entry`, by default this example's
+ * worker.ts) and `config.capnp` into a new temporary directory.
  *
- * @param {string} [entry]
+ * @param {string} [entry] The worker module to bundle (a file path).
  * @returns {Promise<{ dir: string, config: string, remove: () => Promise<void> }>}
  */
 export async function prepareWorker(entry = join(here, "worker.ts")) {
