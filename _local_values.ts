@@ -16,17 +16,7 @@ import {
   storage,
   writeSlot,
 } from "./_scope.ts";
-
-/**
- * One pushed item. A stack's value in a scope is its top frame; frames are
- * immutable, so scopes share them freely and a frame identifies its push.
- */
-export interface Frame<T> {
-  readonly item: T;
-  readonly below: Frame<T> | undefined;
-  /** The frame of the push this one re-creates, after an item below it was removed. */
-  readonly origin?: Frame<T>;
-}
+import type { Frame } from "./_frames.ts";
 
 /**
  * A function returning the current top item of `stack` (a LocalStack of any

@@ -175,23 +175,12 @@ const handler: ProxyHandler<object> = {
     return { value: values.get(key), writable: true, enumerable: true, configurable: true };
   },
   defineProperty(slot, key, descriptor) {
-    if (key === ITERATOR) throw reservedKeyError("define");
-    if ("get" in descriptor || "set" in descriptor) {
-      throw new TypeError(
-        `Local properties are plain values; cannot define accessor property ${String(key)}`,
-      );
-    }
-    if (
-      descriptor.configurable === false || descriptor.writable === false ||
-      descriptor.enumerable === false
-    ) {
-      throw new TypeError(
-        `Local properties are always writable, enumerable and configurable; cannot define ${
-          String(key)
-        } with ${JSON.stringify(descriptor, ["writable", "enumerable", "configurable"])}`,
-      );
-    }
-    ownValues(scopeOf(slot, DEFINE, key), slot).set(key, descriptor.value);
+    checkDescriptor(slot, key, descriptor);
+    const scope = scopeOf(slot, DEFINE, key);
+    // No `value`: the property keeps the value it has (undefined when new),
+    // as a plain object's does.
+    if ("value" in descriptor) ownValues(scope, slot).set(key, descriptor.value);
+    else if (!entryOf(scope, slot)?.values.has(key)) ownValues(scope, slot).set(key, undefined);
     return true;
   },
   getPrototypeOf() {
@@ -206,6 +195,31 @@ const handler: ProxyHandler<object> = {
     );
   },
 };
+
+/**
+ * The rule for `Object.defineProperty(local, key, descriptor)`: a Local's
+ * properties are always plain data properties, writable, enumerable and
+ * configurable. A descriptor may leave any of these out (they are then what
+ * they always are) but may not say otherwise: accessors (`get` / `set`) and
+ * an attribute set to `false` are a TypeError, whether or not the key is set.
+ */
+function checkDescriptor(slot: object, key: PropertyKey, descriptor: PropertyDescriptor): void {
+  if (key === ITERATOR) throw reservedKeyError("define");
+  const target = member(names.get(slot) ?? "Local", key);
+  if ("get" in descriptor || "set" in descriptor) {
+    throw new TypeError(
+      `Local properties are plain values; cannot define accessor property ${target}`,
+    );
+  }
+  const refused = (["writable", "enumerable", "configurable"] as const)
+    .filter((attribute) => descriptor[attribute] === false);
+  if (refused.length > 0) {
+    throw new TypeError(
+      "Local properties are always writable, enumerable and configurable; cannot define " +
+        `${target} with ${refused.map((attribute) => `${attribute}: false`).join(", ")}`,
+    );
+  }
+}
 
 function reservedKeyError(action: string): TypeError {
   return new TypeError(

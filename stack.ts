@@ -19,19 +19,16 @@
  */
 import {
   currentScope,
-  deleteSlot,
   forkScope,
   type Operation,
-  readSlot,
   registerSlot,
   rootScopeFor,
   type Scope,
   stackRegistry,
   storage,
-  writeSlot,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
-import type { Frame } from "./_local_values.ts";
+import { type Frame, popFrame, pushFrame, removeFrame, topFrame } from "./_frames.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
 // What each method does, for the error of a strict stack outside any scope.
@@ -40,7 +37,27 @@ const POP: Operation = (name) => `${name}.pop()`;
 const TOP: Operation = (name) => `${name}.top`;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-const dispose: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
+/** What `push()` returns: disposing it undoes that push, once. */
+class Pushed implements Disposable {
+  #scope: Scope | undefined;
+  readonly #stack: object;
+  #frame: Frame<unknown> | undefined;
+
+  constructor(scope: Scope, stack: object, frame: Frame<unknown>) {
+    this.#scope = scope;
+    this.#stack = stack;
+    this.#frame = frame;
+  }
+
+  [Symbol.dispose](): void {
+    const scope = this.#scope;
+    const frame = this.#frame;
+    if (scope === undefined || frame === undefined) return;
+    // Disposed: keep neither the scope nor the frame alive any longer.
+    this.#scope = this.#frame = undefined;
+    removeFrame(scope, this.#stack, frame);
+  }
+}
 
 /**
  * A stack whose contents belong to the current scope (werkzeug's
@@ -128,13 +145,7 @@ export class LocalStack<T> {
       );
     }
     const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
-    const frame: Frame<T> = { item, below: topFrame<T>(scope, this) };
-    writeSlot(scope, this, frame);
-    // Assigned, not written as `{ [dispose]: ... }`: V8 builds an object
-    // literal with a computed symbol key on a slow path (~160 ns vs ~6 ns).
-    const pushed = {} as Disposable;
-    pushed[dispose] = () => removeFrame(scope, this, frame);
-    return pushed;
+    return new Pushed(scope, this, pushFrame(scope, this, item) as Frame<unknown>);
   }
 
   /**
@@ -154,11 +165,7 @@ export class LocalStack<T> {
    * ```
    */
   pop(): T | undefined {
-    const scope = storage.getStore() ?? rootScopeFor(this, POP);
-    const frame = topFrame<T>(scope, this);
-    if (frame === undefined) return undefined;
-    setTop(scope, this, frame.below);
-    return frame.item;
+    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
   }
 
   /**
@@ -180,8 +187,8 @@ export class LocalStack<T> {
     // fast-slot case inlined.
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
     const index = this.#index;
-    const frame = index >= 0 ? scope.fast[index] : readSlot(scope, this);
-    return (frame as Frame<T> | undefined)?.item;
+    const frame = (index >= 0 ? scope.fast[index] : topFrame(scope, this)) as Frame<T> | undefined;
+    return frame === undefined ? undefined : frame.item;
   }
 
   /**
@@ -215,7 +222,7 @@ export class LocalStack<T> {
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    writeSlot(scope, this, { item, below: topFrame<T>(scope, this) } satisfies Frame<T>);
+    pushFrame(scope, this, item);
     return storage.run(scope, fn);
   }
 
@@ -258,30 +265,4 @@ export class LocalStack<T> {
   static [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === "object" && value !== null && stackRegistry.has(value);
   }
-}
-
-function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
-  return readSlot(scope, stack) as Frame<T> | undefined;
-}
-
-function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
-  if (frame === undefined) deleteSlot(scope, stack);
-  else writeSlot(scope, stack, frame);
-}
-
-/** Undoes one push in `scope`, even when other items were pushed after it. */
-function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): void {
-  const above: Frame<T>[] = [];
-  let cursor = topFrame<T>(scope, stack);
-  while (cursor !== undefined && (cursor.origin ?? cursor) !== frame) {
-    above.push(cursor);
-    cursor = cursor.below;
-  }
-  if (cursor === undefined) return; // already popped or released
-  let rebuilt = cursor.below;
-  for (let i = above.length - 1; i >= 0; i--) {
-    const { item, origin } = above[i];
-    rebuilt = { item, below: rebuilt, origin: origin ?? above[i] };
-  }
-  setTop(scope, stack, rebuilt);
 }

@@ -139,12 +139,69 @@ describe("Local", () => {
     assert.equal(Object.getOwnPropertyDescriptor(g, "user"), undefined);
   });
 
+  it("Object.defineProperty without a value keeps the current value, as on a plain object", () => {
+    const g = new Local<Record<string, unknown>>();
+    const plain: Record<string, unknown> = {};
+    manager.run(() => {
+      for (const target of [g, plain]) {
+        target.x = 1;
+        target.y = 2;
+        Object.defineProperty(target, "x", { configurable: true });
+        assert.equal(Reflect.defineProperty(target, "y", {}), true);
+        assert.equal(target.x, 1);
+        assert.equal(target.y, 2);
+        Object.defineProperty(target, "x", { value: 3, enumerable: true });
+        assert.equal(target.x, 3);
+      }
+      // A new key defined without a value exists, holding undefined.
+      assert.equal(Reflect.defineProperty(g, "fresh", { writable: true }), true);
+      assert.equal("fresh" in g, true);
+      assert.equal(g.fresh, undefined);
+    });
+  });
+
+  const refused: [string, PropertyDescriptor, RegExp][] = [
+    ["an accessor", { get: () => 1 }, /cannot define accessor property Local\.x$/],
+    ["a setter", { set: () => {}, configurable: true }, /accessor property Local\.x$/],
+    ["writable: false", { value: 1, writable: false }, /Local\.x with writable: false$/],
+    ["enumerable: false", { enumerable: false }, /Local\.x with enumerable: false$/],
+    ["configurable: false", { configurable: false }, /Local\.x with configurable: false$/],
+  ];
+  for (const [what, descriptor, message] of refused) {
+    it(`Object.defineProperty with ${what} is a TypeError whether or not the key is set`, () => {
+      const g = new Local<Record<string, unknown>>();
+      manager.run(() => {
+        assert.throws(() => Object.defineProperty(g, "x", descriptor), {
+          name: "TypeError",
+          message,
+        });
+        g.x = "kept";
+        assert.throws(() => Object.defineProperty(g, "x", descriptor), {
+          name: "TypeError",
+          message,
+        });
+        assert.equal(Reflect.defineProperty(g, "x", { value: "other" }), true);
+        assert.equal(g.x, "other");
+      });
+    });
+  }
+
+  it("a defineProperty error names the Local", () => {
+    const g = new Local<Record<string, unknown>>({ name: "g" });
+    manager.run(() => {
+      assert.throws(
+        () => Object.defineProperty(g, "a-b", { writable: false }),
+        { name: "TypeError", message: /cannot define g\["a-b"\] with writable: false$/ },
+      );
+    });
+  });
+
   it("Local rejects accessors, frozen properties, freezing and prototype changes with a TypeError", () => {
     const g = new Local<Record<string, unknown>>();
     manager.run(() => {
       assert.throws(
         () => Object.defineProperty(g, "x", { get: () => 1, configurable: true }),
-        { name: "TypeError", message: /plain values; cannot define accessor property x/ },
+        { name: "TypeError", message: /plain values; cannot define accessor property Local\.x$/ },
       );
       assert.throws(
         () => Object.defineProperty(g, "x", { value: 1, writable: false }),

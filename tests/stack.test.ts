@@ -84,6 +84,85 @@ describe("LocalStack", () => {
     });
   });
 
+  /** The stack's items from the bottom up, read in a throwaway child scope. */
+  const contents = <T>(stack: LocalStack<T>): T[] =>
+    manager.run(() => {
+      const items: T[] = [];
+      for (let item = stack.pop(); item !== undefined; item = stack.pop()) items.unshift(item);
+      return items;
+    });
+
+  /** Opens a child scope now; the returned reader reads its stack later, in that scope. */
+  const childScope = <T>(stack: LocalStack<T>): () => Promise<T[]> => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
+    const read = manager.run(async () => {
+      await gate;
+      return contents(stack);
+    });
+    return () => {
+      release();
+      return read;
+    };
+  };
+
+  for (const forkFirst of [false, true]) {
+    const when = forkFirst ? "after a child scope opened" : "in the scope that pushed";
+    it(`disposing pushes in FIFO order ${when} leaves the pushes made since`, async () => {
+      const stack = new LocalStack<number>();
+      await manager.run(async () => {
+        const pushes = [0, 1, 2, 3, 4, 5].map((n) => stack.push(n));
+        const child = forkFirst ? childScope(stack) : undefined;
+        for (const n of [0, 1, 2]) pushes[n][Symbol.dispose]();
+        assert.deepEqual(contents(stack), [3, 4, 5]);
+        stack.push(6);
+        pushes[4][Symbol.dispose]();
+        pushes[0][Symbol.dispose](); // already disposed
+        assert.deepEqual(contents(stack), [3, 5, 6]);
+        assert.equal(stack.pop(), 6);
+        pushes[5][Symbol.dispose]();
+        pushes[3][Symbol.dispose]();
+        assert.deepEqual(contents(stack), []);
+        if (child) assert.deepEqual(await child(), [0, 1, 2, 3, 4, 5]);
+      });
+    });
+  }
+
+  it("disposing pushes alternately around child scopes keeps every scope's stack", async () => {
+    const stack = new LocalStack<string>();
+    await manager.run(async () => {
+      const a = stack.push("a");
+      const b = stack.push("b");
+      const seenByFirst = childScope(stack);
+      const c = stack.push("c");
+      b[Symbol.dispose]();
+      const seenBySecond = childScope(stack);
+      a[Symbol.dispose]();
+      stack.push("d");
+      c[Symbol.dispose]();
+      assert.deepEqual(contents(stack), ["d"]);
+      assert.deepEqual(await seenByFirst(), ["a", "b"]);
+      assert.deepEqual(await seenBySecond(), ["a", "c"]);
+    });
+  });
+
+  it("disposing a push after releaseLocal() or pop() changes nothing", () => {
+    const stack = new LocalStack<string>();
+    const owner = new LocalManager(stack);
+    manager.run(() => {
+      const a = stack.push("a");
+      stack.push("b");
+      owner.cleanup();
+      stack.push("c");
+      a[Symbol.dispose]();
+      assert.deepEqual(contents(stack), ["c"]);
+      const d = stack.push("d");
+      assert.equal(stack.pop(), "d");
+      d[Symbol.dispose]();
+      assert.deepEqual(contents(stack), ["c"]);
+    });
+  });
+
   it("disposing a push made in a parent scope leaves a child scope's stack alone", async () => {
     const stack = new LocalStack<string>();
     await manager.run(async () => {

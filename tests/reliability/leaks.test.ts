@@ -18,6 +18,7 @@ const probe = fileURLToPath(new URL("./fixtures/leak_probe.ts", import.meta.url)
 
 const SCOPES = 100_000;
 const REQUESTS = 50_000;
+const DISPOSALS = 10_000;
 /** Heap growth allowed after GC: 20 bytes per scope, 80 bytes per request. */
 const SCOPES_TOLERANCE = 2 * 1024 * 1024;
 const SERVER_TOLERANCE = 4 * 1024 * 1024;
@@ -136,6 +137,15 @@ describe("leaks: completed scopes and requests leave nothing behind", () => {
       what: `${REQUESTS} requests`,
       holders: "finished requests",
       tolerance: SERVER_TOLERANCE,
+    },
+    {
+      title: `${DISPOSALS} pushes disposed under another push, in a live scope`,
+      mode: "disposed",
+      count: DISPOSALS,
+      what: `${DISPOSALS} out-of-order disposals`,
+      holders: "the stack after their pushes were disposed",
+      // The scope still holds one small cover frame per disposal.
+      tolerance: SCOPES_TOLERANCE,
     },
   ];
   for (const { title, mode, count, what, holders, tolerance } of workloads) {

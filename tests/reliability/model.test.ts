@@ -26,6 +26,8 @@ import type { ModelScope } from "./model/reference.ts";
 
 const DEFAULT_RUNS = 200;
 const DEFAULT_SEED = 20261123;
+/** Generous: the programs take ~1-5 s alone, several times that on a loaded machine. */
+const PROGRAMS_TIMEOUT_MS = 120_000;
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -64,7 +66,9 @@ describe("model-based: random scope programs agree with the reference model", ()
   let privateCopy: ModuleCopy | undefined;
   after(() => privateCopy?.remove());
 
-  it("random programs on fast-slot and map-slot locals (a private runtime) match the model", async () => {
+  it("random programs on fast-slot and map-slot locals (a private runtime) match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
     const { cast, slots, copy } = await privateRuntimeCast();
     privateCopy = copy;
     const numRuns = envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS);
@@ -73,14 +77,18 @@ describe("model-based: random scope programs agree with the reference model", ()
     assert.equal(totals.programs, numRuns);
   });
 
-  it("random programs on new locals of this module match the model", async () => {
+  it("random programs on new locals of this module match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
     const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
     const totals = await checkPrograms(numRuns, () => freshCast());
     report("shared runtime, new locals per program", totals);
     assert.equal(totals.programs, numRuns);
   });
 
-  it("random programs on strict locals mixed with plain ones, inside a scope, match the model", async () => {
+  it("random programs on strict locals mixed with plain ones, inside a scope, match the model", {
+    timeout: PROGRAMS_TIMEOUT_MS,
+  }, async () => {
     const numRuns = Math.max(25, Math.floor(envInt("CONTEXTLOCAL_SOAK", DEFAULT_RUNS) / 4));
     // The caller's scope is a scope too: the lockstep run's final check reads
     // every local after the program, which a strict local refuses at the root.
