@@ -7,11 +7,11 @@
  *     app.server = Bun.serve({ fetch: manager.middleware(app.fetch, { streams: true }), websocket });
  *
  * `{ streams: true }` reads generator and stream bodies in the request's
- * scope (Bun pulls them from outside it). An `onRequest` push with no scope
- * around `fetch` (plain `app.listen()`) throws at the first request with a
- * strict stack (non-strict: every request reads another's). WebSocket
- * handlers run outside the upgrade's scope: capture it with `captureScope()`
- * in `derive` and run them with `ws.data.inRequest(...)`.
+ * scope (Bun pulls a generator body from outside it). An `onRequest` push
+ * with no scope around `fetch` (plain `app.listen()`) throws at the first
+ * request with a strict stack (non-strict: every request reads another's).
+ * WebSocket handlers run outside the upgrade's scope: capture it with
+ * `captureScope()` in `derive` and run them with `ws.data.inRequest(...)`.
  *
  *     bun examples/frameworks/elysia.ts    # PORT=0 picks a free port
  *
