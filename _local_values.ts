@@ -7,6 +7,7 @@
  */
 import {
   currentScope,
+  FAST_SLOTS,
   localSlots,
   readSlot,
   rootScope,
@@ -25,7 +26,9 @@ import type { Frame } from "./_frames.ts";
  */
 export function topReader(stack: object): () => unknown {
   const index = slotIndex(stack);
-  if (index < 0) return () => (readSlot(currentScope(), stack) as Frame<unknown> | undefined)?.item;
+  if (index >= FAST_SLOTS) {
+    return () => (readSlot(currentScope(), stack) as Frame<unknown> | undefined)?.item;
+  }
   return () => {
     const frame = (storage.getStore() ?? rootScope).fast[index] as Frame<unknown> | undefined;
     return frame === undefined ? undefined : frame.item;

@@ -5,18 +5,19 @@
  * outside any scope the process-wide root scope is used. A scope maps each
  * Local or LocalStack (its "slot") to that local's value in this scope.
  *
- * The first {@linkcode FAST_SLOTS} Locals and LocalStacks created get an
- * index: their values live in `fast`, a short array indexed by it, so a read
- * is an array load rather than a hash lookup. `fast` is shared with the
- * scopes forked from it and copied (a bounded, O(1) copy) on the first write
- * after a fork, tracked with epochs like Local entries.
+ * Every Local and LocalStack gets an index when it is created. The values of
+ * the first {@linkcode FAST_SLOTS} live in `fast`, a short array indexed by
+ * it, so a read is one array load. `fast` is shared with the scopes forked
+ * from it and copied (a bounded, O(1) copy) on the first write after a fork,
+ * tracked with epochs like Local entries.
  *
- * Other slots live in two map layers: `base`, a slot map that scopes share and nobody
- * mutates, and `own`, this scope's writes since it was last forked (`null`
- * marks a removal). Opening a child is O(1) however many locals hold values:
- * the child starts with the parent's `base` and no `own` layer; only when the
- * parent wrote since its last fork are its two layers merged first, once,
- * into a new `base` that both keep. A write is O(1) too: it goes to `own`.
+ * The values of later slots live in `deep`, a trie of 32-entry arrays
+ * indexed by the slot's index (a persistent vector): a child shares its
+ * parent's trie, so opening a scope is O(1) however many locals hold values,
+ * and the first write after a fork copies only the path to the slot: at most
+ * `deepLevels` arrays of 32 entries (4 for up to ~10^6 such slots), so a
+ * write is O(1) too. Nodes carry the epoch that created them and are changed
+ * in place only by that epoch, like `fast`.
  *
  * A Local's value (an entry holding a Map) is mutable in place only by the
  * scope whose current epoch created it; forking moves the parent to a new
@@ -30,6 +31,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { describe } from "./_describe.ts";
 
 /** The values of every local in one context. */
 export interface Scope {
@@ -37,15 +39,19 @@ export interface Scope {
   fast: unknown[];
   /** The epoch in which this scope created `fast`. */
   fastEpoch: number;
-  /** Slot -> value, shared with other scopes: never mutated. */
-  base: Map<object, unknown>;
-  /**
-   * This scope's writes since its last fork: slot -> value, or `null` where
-   * the slot was removed. `undefined` until the first write.
-   */
-  own: Map<object, unknown> | undefined;
+  /** The trie of the values of slots past the fast ones; `undefined` until one is written. */
+  deep: TrieNode | undefined;
+  /** How many levels `deep` has: it holds `CAPACITY[deepLevels]` slots. */
+  deepLevels: number;
   /** Values created in this epoch belong to this scope alone. */
   epoch: number;
+}
+
+/** One array of a trie; `items` are nodes, or values at the last level. */
+export interface TrieNode {
+  /** The epoch that created the node: only that epoch changes it in place. */
+  readonly epoch: number;
+  readonly items: unknown[];
 }
 
 /** What every copy of this module shares through `globalThis`. */
@@ -64,9 +70,9 @@ interface ScopeRuntime {
   slotCount: number;
 }
 
-/** How many slots get an index into `Scope#fast`; later ones use the map layers. */
+/** How many slots have their values in `Scope#fast`; later ones use the trie. */
 export const FAST_SLOTS = 16;
-/** Where a slot keeps its index (-1: none), the same key for every copy of this module. */
+/** Where a slot keeps its index, the same key for every copy of this module. */
 const SLOT_INDEX: unique symbol = Symbol.for("@contextlocal/contextlocal.slotIndex");
 type Indexed = { [SLOT_INDEX]: number };
 /**
@@ -80,7 +86,7 @@ type Strict = { [STRICT]?: string };
  * Bump when the shape of {@linkcode Scope} or of a slot value changes: two
  * copies may share the runtime only when they agree on it.
  */
-const PROTOCOL = 3;
+const PROTOCOL = 4;
 const RUNTIME_KEY: unique symbol = Symbol.for("@contextlocal/contextlocal.runtime");
 
 function createRuntime(): ScopeRuntime {
@@ -91,22 +97,19 @@ function createRuntime(): ScopeRuntime {
     root: {
       fast: new Array<unknown>(FAST_SLOTS).fill(undefined),
       fastEpoch: 0,
-      base: new Map(),
-      own: undefined,
+      deep: undefined,
+      deepLevels: 0,
       epoch: 0,
     },
     fork(parent: Scope): Scope {
-      const own = parent.own;
-      if (own !== undefined) {
-        if (own.size !== 0) parent.base = merge(parent.base, own);
-        parent.own = undefined;
-      }
+      // From now on the parent's fast array, trie nodes and Local entries
+      // are shared: neither scope may change them in place.
       parent.epoch = ++lastEpoch;
       return {
         fast: parent.fast,
         fastEpoch: -1,
-        base: parent.base,
-        own: undefined,
+        deep: parent.deep,
+        deepLevels: parent.deepLevels,
         epoch: ++lastEpoch,
       };
     },
@@ -117,37 +120,65 @@ function createRuntime(): ScopeRuntime {
   };
 }
 
-/** A new map: `base` with the writes of `own` applied. */
-function merge(base: Map<object, unknown>, own: Map<object, unknown>): Map<object, unknown> {
-  const merged = new Map<object, unknown>();
-  // A loop, not `new Map(base)`: V8 copies through the iterator protocol (~3x slower).
-  for (const [slot, value] of base) merged.set(slot, value);
-  for (const [slot, value] of own) {
-    if (value === null) merged.delete(slot);
-    else merged.set(slot, value);
-  }
-  return merged;
-}
-
 function loadRuntime(): ScopeRuntime {
-  const global = globalThis as { [RUNTIME_KEY]?: ScopeRuntime };
+  const global = globalThis as { [RUNTIME_KEY]?: unknown };
   const existing = global[RUNTIME_KEY];
   if (existing === undefined) {
     const runtime = createRuntime();
-    Object.defineProperty(global, RUNTIME_KEY, { value: runtime });
+    // A frozen or non-extensible globalThis cannot hold it: this copy then
+    // keeps its runtime to itself rather than failing to load.
+    Reflect.defineProperty(global, RUNTIME_KEY, { value: runtime });
     return runtime;
   }
-  if (existing.protocol === PROTOCOL) return existing;
+  const protocol = checkRuntime(existing);
+  if (protocol === PROTOCOL) return existing as ScopeRuntime;
   // Sharing an incompatible runtime would corrupt scopes; a private one loses
   // context between the copies, which must not go unnoticed.
   console.warn(
     `@contextlocal/contextlocal: another copy of this module with scope protocol ${
-      String(existing.protocol)
+      String(protocol)
     } is loaded; this copy speaks protocol ${PROTOCOL}, so the two do not share ` +
       "scopes (a value set through one is invisible through the other). " +
       "Deduplicate the dependency so that one version is loaded.",
   );
   return createRuntime();
+}
+
+/**
+ * The protocol of a runtime found on `globalThis`, after checking that it
+ * has the shape every protocol's runtime has (a copy of this module put it
+ * there), and, for this protocol, every member this copy uses.
+ *
+ * @throws {TypeError} When something else occupies the key.
+ */
+function checkRuntime(value: unknown): number {
+  const where = `globalThis[Symbol.for("${RUNTIME_KEY.description}")]`;
+  const fail = (expected: string, received: unknown): never => {
+    throw new TypeError(
+      `@contextlocal/contextlocal: ${where} holds something other than this ` +
+        `library's runtime (expected ${expected}; received ${describe(received)}); ` +
+        "only copies of this module may set that key",
+    );
+  };
+  if (typeof value !== "object" || value === null) return fail("an object", value);
+  const runtime = value as Record<keyof ScopeRuntime, unknown>;
+  if (!Number.isSafeInteger(runtime.protocol)) {
+    return fail("an integer `protocol`", runtime.protocol);
+  }
+  if (runtime.protocol !== PROTOCOL) return runtime.protocol as number;
+  const members: [keyof ScopeRuntime, string, (v: unknown) => boolean][] = [
+    ["storage", "an AsyncLocalStorage", (v) => v instanceof AsyncLocalStorage],
+    ["root", "a root scope", (v) => typeof v === "object" && v !== null],
+    ["fork", "a fork function", (v) => typeof v === "function"],
+    ["localSlots", "a WeakMap", (v) => v instanceof WeakMap],
+    ["stacks", "a WeakSet", (v) => v instanceof WeakSet],
+    ["proxies", "a WeakMap", (v) => v instanceof WeakMap],
+    ["slotCount", "an integer", (v) => Number.isSafeInteger(v)],
+  ];
+  for (const [key, expected, valid] of members) {
+    if (!valid(runtime[key])) fail(`${expected} as \`${key}\``, runtime[key]);
+  }
+  return PROTOCOL;
 }
 
 const runtime = loadRuntime();
@@ -172,14 +203,13 @@ export function currentScope(): Scope {
 
 /**
  * Makes `slot` (a Local's target or a LocalStack) a key of scope values,
- * giving it an index into `Scope#fast` while there are some left.
+ * giving it the next index.
  *
  * @param strictName For a strict slot, the name its errors use.
- * @returns The index, or -1 when the slot's values live in the map layers.
+ * @returns The index: below {@linkcode FAST_SLOTS}, one into `Scope#fast`.
  */
 export function registerSlot(slot: object, strictName?: string): number {
-  const count = runtime.slotCount++;
-  const index = count < FAST_SLOTS ? count : -1;
+  const index = runtime.slotCount++;
   // Configurable: a Local's slot is a Proxy target, which must not pin anything.
   Object.defineProperty(slot, SLOT_INDEX, { value: index, configurable: true });
   if (strictName !== undefined) {
@@ -210,7 +240,7 @@ export function rootScopeFor(slot: object, operation: Operation, key?: PropertyK
   );
 }
 
-/** `slot`'s index into `Scope#fast`, or -1 (see {@linkcode registerSlot}). */
+/** `slot`'s index (see {@linkcode registerSlot}). */
 export function slotIndex(slot: object): number {
   return (slot as Indexed)[SLOT_INDEX];
 }
@@ -218,17 +248,14 @@ export function slotIndex(slot: object): number {
 /** `slot`'s value in `scope`: a Local's entry, a LocalStack's top frame, or `undefined`. */
 export function readSlot(scope: Scope, slot: object): unknown {
   const index = (slot as Indexed)[SLOT_INDEX];
-  if (index >= 0) return scope.fast[index];
-  const value = scope.own?.get(slot);
-  // `null` (removed here) reads as undefined without falling through to base.
-  return value === undefined ? scope.base.get(slot) : value ?? undefined;
+  return index < FAST_SLOTS ? scope.fast[index] : readDeep(scope, index - FAST_SLOTS);
 }
 
-/** Sets `slot`'s value in `scope` only (`value` is an object, never `null`). */
+/** Sets `slot`'s value in `scope` only. */
 export function writeSlot(scope: Scope, slot: object, value: object): void {
   const index = (slot as Indexed)[SLOT_INDEX];
-  if (index >= 0) ownFast(scope)[index] = value;
-  else (scope.own ??= new Map()).set(slot, value);
+  if (index < FAST_SLOTS) ownFast(scope)[index] = value;
+  else writeDeep(scope, index - FAST_SLOTS, value);
 }
 
 function ownFast(scope: Scope): unknown[] {
@@ -242,10 +269,58 @@ function ownFast(scope: Scope): unknown[] {
 /** Removes `slot`'s value from `scope` only. */
 export function deleteSlot(scope: Scope, slot: object): void {
   const index = (slot as Indexed)[SLOT_INDEX];
-  if (index >= 0) {
+  if (index < FAST_SLOTS) {
     if (scope.fast[index] !== undefined) ownFast(scope)[index] = undefined;
-  } else if (scope.base.has(slot)) (scope.own ??= new Map()).set(slot, null);
-  else scope.own?.delete(slot);
+  } else if (readDeep(scope, index - FAST_SLOTS) !== undefined) {
+    writeDeep(scope, index - FAST_SLOTS, undefined);
+  }
+}
+
+const BITS = 5;
+const WIDTH = 1 << BITS;
+const MASK = WIDTH - 1;
+/** How many slots a trie of n levels holds (indexes stay below 2^31). */
+const CAPACITY = [1, 2 ** 5, 2 ** 10, 2 ** 15, 2 ** 20, 2 ** 25, 2 ** 30, 2 ** 35];
+
+function readDeep(scope: Scope, at: number): unknown {
+  let node = scope.deep;
+  const levels = scope.deepLevels;
+  if (node === undefined || at >= CAPACITY[levels]) return undefined;
+  for (let level = levels - 1; level > 0; level--) {
+    node = node.items[(at >>> (BITS * level)) & MASK] as TrieNode | undefined;
+    if (node === undefined) return undefined;
+  }
+  return node.items[at & MASK];
+}
+
+function writeDeep(scope: Scope, at: number, value: unknown): void {
+  const epoch = scope.epoch;
+  if (scope.deep === undefined) {
+    scope.deep = newNode(epoch);
+    scope.deepLevels = 1;
+  }
+  while (at >= CAPACITY[scope.deepLevels]) {
+    const root = newNode(epoch);
+    root.items[0] = scope.deep;
+    scope.deep = root;
+    scope.deepLevels++;
+  }
+  let node = scope.deep = ownNode(scope.deep, epoch);
+  for (let level = scope.deepLevels - 1; level > 0; level--) {
+    const slotAt = (at >>> (BITS * level)) & MASK;
+    const child = node.items[slotAt] as TrieNode | undefined;
+    node = node.items[slotAt] = child === undefined ? newNode(epoch) : ownNode(child, epoch);
+  }
+  node.items[at & MASK] = value;
+}
+
+function newNode(epoch: number): TrieNode {
+  return { epoch, items: new Array<unknown>(WIDTH).fill(undefined) };
+}
+
+/** `node` if `epoch` created it, else a copy that `epoch` may change. */
+function ownNode(node: TrieNode, epoch: number): TrieNode {
+  return node.epoch === epoch ? node : { epoch, items: node.items.slice() };
 }
 
 /**

@@ -111,6 +111,7 @@ export class LocalManager {
    * ```
    */
   cleanup(): void {
+    LocalManager.#check(this, "cleanup()");
     const slots = this.#slots;
     // All or nothing: a strict local outside any scope throws before any is cleared.
     if (storage.getStore() === undefined) { for (const slot of slots) rootScopeFor(slot, CLEANUP); }
@@ -140,8 +141,20 @@ export class LocalManager {
    * ```
    */
   run<R>(fn: () => R): R {
+    LocalManager.#check(this, "run()");
     if (typeof fn !== "function") throw typeError("LocalManager#run()", "a function to call", fn);
     return storage.run(forkScope(currentScope()), fn);
+  }
+
+  /** A TypeError naming `method` unless `self` is a LocalManager of this copy. */
+  static #check(self: unknown, method: string): void {
+    if (typeof self !== "object" || self === null || !(#slots in self)) {
+      throw typeError(
+        `LocalManager#${method}`,
+        `a LocalManager as \`this\` (call it as manager.${method}, or bind it)`,
+        self,
+      );
+    }
   }
 
   /**

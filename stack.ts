@@ -19,6 +19,7 @@
  */
 import {
   currentScope,
+  FAST_SLOTS,
   forkScope,
   type Operation,
   registerSlot,
@@ -50,6 +51,13 @@ class Pushed implements Disposable {
   }
 
   [Symbol.dispose](): void {
+    if (typeof this !== "object" || this === null || !(#stack in this)) {
+      throw typeError(
+        "[Symbol.dispose]() of LocalStack#push()'s result",
+        "that result as `this` (call it as pushed[Symbol.dispose]())",
+        this,
+      );
+    }
     const scope = this.#scope;
     const frame = this.#frame;
     if (scope === undefined || frame === undefined) return;
@@ -78,7 +86,7 @@ class Pushed implements Disposable {
  * ```
  */
 export class LocalStack<T> {
-  /** Index into `Scope#fast`, or -1 (see `_scope.ts`). */
+  /** The slot's index: below FAST_SLOTS, one into `Scope#fast` (see `_scope.ts`). */
   readonly #index: number;
   readonly #name: string | undefined;
 
@@ -137,6 +145,7 @@ export class LocalStack<T> {
    * ```
    */
   push(item: T): Disposable {
+    LocalStack.#check(this, "push()");
     if (item === undefined) {
       throw typeError(
         "LocalStack#push()",
@@ -165,6 +174,7 @@ export class LocalStack<T> {
    * ```
    */
   pop(): T | undefined {
+    LocalStack.#check(this, "pop()");
     return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
   }
 
@@ -183,11 +193,14 @@ export class LocalStack<T> {
    * ```
    */
   get top(): T | undefined {
+    LocalStack.#check(this, "top");
     // The hottest read (every LocalProxy of a stack goes through it): the
     // fast-slot case inlined.
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
     const index = this.#index;
-    const frame = (index >= 0 ? scope.fast[index] : topFrame(scope, this)) as Frame<T> | undefined;
+    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
+      | Frame<T>
+      | undefined;
     return frame === undefined ? undefined : frame.item;
   }
 
@@ -217,6 +230,7 @@ export class LocalStack<T> {
    * ```
    */
   run<R>(item: T, fn: () => R): R {
+    LocalStack.#check(this, "run()");
     if (item === undefined) {
       throw typeError("LocalStack#run()", "an item other than undefined", item);
     }
@@ -224,6 +238,17 @@ export class LocalStack<T> {
     const scope = forkScope(currentScope());
     pushFrame(scope, this, item);
     return storage.run(scope, fn);
+  }
+
+  /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
+  static #check(self: unknown, member: string): void {
+    if (typeof self !== "object" || self === null || !(#index in self)) {
+      throw typeError(
+        `LocalStack#${member}`,
+        `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
+        self,
+      );
+    }
   }
 
   static {

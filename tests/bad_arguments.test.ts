@@ -201,3 +201,63 @@ describe("bad arguments", () => {
     assert.throws(() => (LocalManager as unknown as () => unknown)(), TypeError);
   });
 });
+
+describe("methods called on the wrong receiver", () => {
+  const stack = new LocalStack<number>();
+  const manager = new LocalManager(stack);
+  const topGetter = Object.getOwnPropertyDescriptor(LocalStack.prototype, "top")!.get!;
+  const { pop } = stack;
+  const { cleanup, run } = manager;
+  const loose = (fn: unknown) => fn as (this: unknown, ...args: unknown[]) => unknown;
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "[x].forEach(stack.push)",
+      () => [1].forEach(loose(stack.push)),
+      /^LocalStack#push\(\) expects a LocalStack as `this` .*; received undefined$/,
+    ],
+    [
+      "LocalStack.prototype.push.call({}, 1)",
+      () => loose(LocalStack.prototype.push).call({}, 1),
+      /^LocalStack#push\(\) expects a LocalStack as `this` .*; received a plain object$/,
+    ],
+    ["const { pop } = stack", () => pop(), /^LocalStack#pop\(\) expects .*; received undefined$/],
+    [
+      "the top getter",
+      () => topGetter.call(7),
+      /^LocalStack#top expects .*; received the number 7$/,
+    ],
+    [
+      "stack.run on null",
+      () => loose(stack.run).call(null, 1, () => 1),
+      /^LocalStack#run\(\) expects a LocalStack as `this` .*; received null$/,
+    ],
+    [
+      "const { cleanup } = manager",
+      () => cleanup(),
+      /^LocalManager#cleanup\(\) expects a LocalManager as `this` .*; received undefined$/,
+    ],
+    [
+      "const { run } = manager",
+      () => run(() => 1),
+      /^LocalManager#run\(\) expects a LocalManager as `this` .*; received undefined$/,
+    ],
+    [
+      "a detached [Symbol.dispose] of a push",
+      () =>
+        manager.run(() => {
+          const dispose = loose(stack.push(1)[Symbol.dispose]);
+          dispose();
+        }),
+      /^\[Symbol\.dispose\]\(\) of LocalStack#push\(\)'s result expects .*; received undefined$/,
+    ],
+  ];
+  for (const [what, call, message] of cases) {
+    it(`${what} is a TypeError naming the method and what it received`, () => {
+      assert.throws(call, (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+});

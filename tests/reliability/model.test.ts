@@ -66,7 +66,7 @@ describe("model-based: random scope programs agree with the reference model", ()
   let privateCopy: ModuleCopy | undefined;
   after(() => privateCopy?.remove());
 
-  it("random programs on fast-slot and map-slot locals (a private runtime) match the model", {
+  it("random programs on fast-slot and trie-slot locals (a private runtime) match the model", {
     timeout: PROGRAMS_TIMEOUT_MS,
   }, async () => {
     const { cast, slots, copy } = await privateRuntimeCast();
@@ -166,7 +166,8 @@ const SLOT_INDEX = Symbol.for("@contextlocal/contextlocal.slotIndex");
  * scope protocol is rewritten, so it does not join the shared one): its slot
  * counter starts at zero whatever other tests created, so g0 and s0 get the
  * first fast slots (if the library has them) while g1 and s1 come after the
- * last one and live in the map layers, and every program mixes both kinds.
+ * last one and live in the trie (s1 three levels deep), and every program
+ * mixes both kinds.
  */
 async function privateRuntimeCast(): Promise<{ cast: Cast; slots: string; copy: ModuleCopy }> {
   const protocol = currentProtocol();
@@ -191,10 +192,13 @@ async function privateRuntimeCast(): Promise<{ cast: Cast; slots: string; copy: 
   const s0 = new lib.LocalStack<Val>();
   for (let i = 2; i < (scope.FAST_SLOTS ?? 0); i++) new lib.LocalStack();
   const g1 = new lib.Local<Record<PropertyKey, Val | undefined>>();
+  // s1 far enough along that the trie needs three levels, grown on the way.
+  for (let i = 0; i < 1_100; i++) new lib.LocalStack();
   const s1 = new lib.LocalStack<Val>();
   const index = (slot: object | undefined): string => {
     const value = (slot as { [SLOT_INDEX]?: number } | undefined)?.[SLOT_INDEX];
-    return value === undefined ? "?" : value >= 0 ? `fast slot ${value}` : "map slot";
+    if (value === undefined) return "?";
+    return value < (scope.FAST_SLOTS ?? 0) ? `fast slot ${value}` : `trie slot ${value}`;
   };
   const slots = `g0 ${index(scope.localSlots.get(g0))}, s0 ${index(s0)}, ` +
     `g1 ${index(scope.localSlots.get(g1))}, s1 ${index(s1)}`;
