@@ -9,9 +9,9 @@
  * @module
  */
 import { env } from "node:process";
-import { app } from "./hono_app.ts";
+import { fetch } from "./hono_app.ts";
 import { nativeServer, serve } from "./servers.ts";
 
-// No manager.middleware here: the Hono middleware opens the scope.
-const server = await serve(nativeServer(), app.fetch, { port: Number(env.PORT ?? 8000) });
+// hono_app.ts's `fetch` is Hono's, wrapped in manager.middleware.
+const server = await serve(nativeServer(), fetch, { port: Number(env.PORT ?? 8000) });
 console.log(`listening on ${server.origin}/`);

@@ -1,7 +1,7 @@
 // Bundles worker.ts with esbuild into a temporary directory next to a copy of
 // config.capnp, and serves it with the real workerd binary from node_modules.
 //
-//     node examples/workerd/serve.mjs [--port 8000]
+//     node examples/workerd/serve.mjs [other_worker.ts] [--port 8000]
 //
 // The load test imports `prepareWorker` and starts workerd itself.
 import { spawn } from "node:child_process";
@@ -58,7 +58,8 @@ export function workerdArgs(config, port) {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf("--port");
   const port = at === -1 ? 8000 : Number(process.argv[at + 1]);
-  const { config, remove } = await prepareWorker();
+  const entry = process.argv[2]?.endsWith(".ts") ? process.argv[2] : undefined;
+  const { config, remove } = await prepareWorker(entry);
   const child = spawn(workerdBin, workerdArgs(config, port), {
     stdio: ["ignore", "inherit", "inherit", "pipe"],
   });
