@@ -10,7 +10,7 @@ import http from "node:http";
 import { sleep } from "../../_helpers.ts";
 import { UNBOUND } from "../../../examples/frameworks/_probe.ts";
 import type { RunningServer } from "../../../examples/load/server.mjs";
-import { runtime } from "../_isolation.ts";
+import { runtime } from "../../_runtime.ts";
 
 /** How a route is driven and what a good answer looks like. */
 export type RouteKind =

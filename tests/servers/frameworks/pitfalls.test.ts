@@ -3,7 +3,8 @@
 // the failure the README states, so each recipe's fix is shown to matter.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { root, runOnThisRuntime, runtime, serverEnv, startServer } from "../_isolation.ts";
+import { root, runOnThisRuntime, serverEnv, startServer } from "../_isolation.ts";
+import { runtime } from "../../_runtime.ts";
 import {
   FRAMEWORK_TEST_TIMEOUT_MS,
   measureFramework,

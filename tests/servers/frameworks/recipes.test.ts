@@ -9,7 +9,8 @@
 // binary; each runtime's run bundles and drives it); Elysia on Bun.serve.
 import { describe, it } from "node:test";
 import { prepareWorker, workerdArgs, workerdBin } from "../../../examples/workerd/serve.mjs";
-import { root, runOnThisRuntime, runtime, serverEnv, startServer } from "../_isolation.ts";
+import { root, runOnThisRuntime, serverEnv, startServer } from "../_isolation.ts";
+import { runtime } from "../../_runtime.ts";
 import { FRAMEWORK_TEST_TIMEOUT_MS, loadFramework, type Route } from "./_load.ts";
 import { naiveWiringThrows } from "./_naive.ts";
 
