@@ -20,15 +20,16 @@ export type BenchFn = (n: number) => unknown;
 export interface Bench {
   /** What the row measures, e.g. `proxy.attr`. */
   readonly name: string;
-  /** Who implements it: `baseline`, `contextlocal` or a peer library's name. */
+  /** Who implements it: `reference`, `contextlocal`, `hand-written ALS` or a peer's name. */
   readonly by: string;
   readonly fn: BenchFn;
 }
 
-/** A baseline and the operations compared with it. */
+/** A reference (the baseline) and the operations compared with it. */
 export interface Group {
   readonly id: string;
   readonly title: string;
+  /** The reference: the least code of the same shape costs on this engine. */
   readonly baseline: Bench;
   readonly members: readonly Bench[];
   /**
@@ -36,9 +37,8 @@ export interface Group {
    * their share of GC pauses instead of landing whole pauses in a few samples.
    */
   readonly sampleScale?: number;
-  /** The largest acceptable ratio for the rows named in `targetRows`. */
-  readonly target?: number;
-  readonly targetRows?: readonly string[];
+  /** The largest acceptable ratio to the reference, by row name. */
+  readonly targets?: Readonly<Record<string, number>>;
 }
 
 /** The measured result of one row. */
@@ -144,7 +144,7 @@ export async function runGroup(group: Group, base: HarnessOptions): Promise<Row[
     ratio: stats[i].median / stats[0].median,
     iqr: stats[i].iqr,
     samples: options.samples,
-    target: group.targetRows?.includes(bench.name) ? group.target : undefined,
+    target: group.targets?.[bench.name],
   }));
 }
 
