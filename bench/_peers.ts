@@ -22,14 +22,24 @@ export type PeerRows = Record<string, Bench[]>;
 /** Each peer and the micro groups it has rows for. */
 export const PEERS: readonly { name: string; groups: readonly string[] }[] = [
   { name: "unctx", groups: ["attr", "method", "top", "open", "open-async"] },
-  { name: "hono", groups: ["attr", "method", "top", "read", "write", "open-async"] },
-  { name: "nestjs-cls", groups: ["attr", "method", "top", "read", "write", "open", "open-async"] },
+  {
+    name: "hono",
+    groups: ["attr", "method", "top", "read", "write", "open-async"],
+  },
+  {
+    name: "nestjs-cls",
+    groups: ["attr", "method", "top", "read", "write", "open", "open-async"],
+  },
 ];
 
 /** A variable specifier: `deno check` does not resolve it. */
 const untyped = (specifier: string): Promise<any> => import(specifier);
 
-const row = (name: string, by: string, fn: BenchFn): Bench => ({ name, by, fn });
+const row = (name: string, by: string, fn: BenchFn): Bench => ({
+  name,
+  by,
+  fn,
+});
 const one = (): number => 1;
 const oneAsync = (): Promise<number> => Promise.resolve(1);
 
@@ -128,7 +138,9 @@ async function honoRows(ReqClass: typeof Req): Promise<PeerRows> {
       by,
       inRequest((n) => {
         let acc = 0;
-        for (let i = 0; i < n; i++) if (getContext().get("req") !== undefined) acc++;
+        for (let i = 0; i < n; i++) {
+          if (getContext().get("req") !== undefined) acc++;
+        }
         return acc;
       }),
     )],
@@ -149,17 +161,19 @@ async function honoRows(ReqClass: typeof Req): Promise<PeerRows> {
         return getContext().get("x");
       }),
     )],
-    "open-async": [row("await hono contextStorage()(c, next)", by, async (n) => {
-      const middleware = contextStorage();
-      const c = {};
-      let acc = 0;
-      const next = (): Promise<void> => {
-        acc++;
-        return Promise.resolve();
-      };
-      for (let i = 0; i < n; i++) await middleware(c, next);
-      return acc;
-    })],
+    "open-async": [
+      row("await hono contextStorage()(c, next)", by, async (n) => {
+        const middleware = contextStorage();
+        const c = {};
+        let acc = 0;
+        const next = (): Promise<void> => {
+          acc++;
+          return Promise.resolve();
+        };
+        for (let i = 0; i < n; i++) await middleware(c, next);
+        return acc;
+      }),
+    ],
   };
 }
 
@@ -252,7 +266,10 @@ const LOADERS: Record<string, (ReqClass: typeof Req) => Promise<PeerRows>> = {
  * @throws {RangeError} When `name` is not a known peer.
  * @throws {Error} When its package is not installed, saying how to install it.
  */
-export async function loadPeer(name: string, ReqClass: typeof Req): Promise<PeerRows> {
+export async function loadPeer(
+  name: string,
+  ReqClass: typeof Req,
+): Promise<PeerRows> {
   const load = LOADERS[name];
   if (load === undefined) {
     throw new RangeError(

@@ -81,10 +81,12 @@ function handlers(variant: Variant): { web: Web; node?: Node } | string {
           requestStack.push(req);
           return new Response(text(request.url));
         }),
-        node: manager.middleware((req: IncomingMessage, res: ServerResponse) => {
-          requestStack.push(req);
-          res.end(text(request.url));
-        }),
+        node: manager.middleware(
+          (req: IncomingMessage, res: ServerResponse) => {
+            requestStack.push(req);
+            res.end(text(request.url));
+          },
+        ),
       };
     case "stream-plain":
       return { web: (req) => new Response(streamed(() => req.url)) };
@@ -93,7 +95,9 @@ function handlers(variant: Variant): { web: Web; node?: Node } | string {
         web: (req) =>
           als.run({ req }, () => {
             const inRequest = AsyncLocalStorage.snapshot();
-            return new Response(streamed(() => inRequest(() => als.getStore()!.req.url)));
+            return new Response(
+              streamed(() => inRequest(() => als.getStore()!.req.url)),
+            );
           }),
       };
     case "stream-contextlocal": {
@@ -101,7 +105,9 @@ function handlers(variant: Variant): { web: Web; node?: Node } | string {
         return "LocalManager#middleware has no { streams: true } option in this build " +
           "(mod.ts exports no streamWithContext)";
       }
-      const middleware = manager.middleware.bind(manager) as unknown as StreamsMiddleware;
+      const middleware = manager.middleware.bind(
+        manager,
+      ) as unknown as StreamsMiddleware;
       return {
         web: middleware((req) => {
           requestStack.push(req);
@@ -115,12 +121,18 @@ function handlers(variant: Variant): { web: Web; node?: Node } | string {
 const runtime = globalThis as {
   Deno?: {
     serve: (
-      options: { port: number; hostname: string; onListen: (addr: { port: number }) => void },
+      options: {
+        port: number;
+        hostname: string;
+        onListen: (addr: { port: number }) => void;
+      },
       handler: Web,
     ) => unknown;
   };
   Bun?: {
-    serve: (options: { port: number; hostname: string; fetch: Web }) => { port: number };
+    serve: (
+      options: { port: number; hostname: string; fetch: Web },
+    ) => { port: number };
   };
 };
 
@@ -129,25 +141,39 @@ function serve(variant: Variant, port: number): void {
   if (typeof chosen === "string") return console.log(`skip ${chosen}`);
   const ready = (actual: number): void => console.log(`listening ${actual}`);
   if (runtime.Deno) {
-    runtime.Deno.serve({ port, hostname: "127.0.0.1", onListen: (a) => ready(a.port) }, chosen.web);
+    runtime.Deno.serve({
+      port,
+      hostname: "127.0.0.1",
+      onListen: (a) => ready(a.port),
+    }, chosen.web);
   } else if (runtime.Bun) {
-    ready(runtime.Bun.serve({ port, hostname: "127.0.0.1", fetch: chosen.web }).port);
+    ready(
+      runtime.Bun.serve({ port, hostname: "127.0.0.1", fetch: chosen.web })
+        .port,
+    );
   } else if (chosen.node === undefined) {
-    console.log("skip node:http has no Response body to stream (web servers only)");
+    console.log(
+      "skip node:http has no Response body to stream (web servers only)",
+    );
   } else {
     const server = createServer(chosen.node);
     server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      ready(typeof address === "object" && address !== null ? address.port : port);
+      ready(
+        typeof address === "object" && address !== null ? address.port : port,
+      );
     });
   }
 }
 
 const argv = args();
 const option = (name: string, fallback: string): string =>
-  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+    fallback;
 const variant = option("variant", "plain") as Variant;
 if (!VARIANTS.includes(variant)) {
-  throw new TypeError(`--variant must be one of ${VARIANTS.join(", ")}; received ${variant}`);
+  throw new TypeError(
+    `--variant must be one of ${VARIANTS.join(", ")}; received ${variant}`,
+  );
 }
 serve(variant, Number(option("port", "0")));

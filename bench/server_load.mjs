@@ -29,7 +29,9 @@ export const VARIANTS = [
 /** The command that runs `file` on `runtime`, with the tools from node_modules/.bin. */
 export function runtimeCommand(runtime, file, extra = [], flags = []) {
   const bin = `${root}node_modules/.bin/`;
-  if (runtime === "deno") return [`${bin}deno`, "run", "-A", ...flags, file, ...extra];
+  if (runtime === "deno") {
+    return [`${bin}deno`, "run", "-A", ...flags, file, ...extra];
+  }
   if (runtime === "bun") return [`${bin}bun`, ...flags, file, ...extra];
   return [`${bin}node`, ...flags, file, ...extra];
 }
@@ -72,7 +74,10 @@ export function serverBenchUnavailable() {
 }
 
 function startServer(runtime, variant) {
-  const [cmd, ...argv] = runtimeCommand(runtime, app, [`--variant=${variant}`, "--port=0"]);
+  const [cmd, ...argv] = runtimeCommand(runtime, app, [
+    `--variant=${variant}`,
+    "--port=0",
+  ]);
   // taskset execs the runtime, so the child's pid is the server's.
   const child = spawn("taskset", ["-c", SERVER_CPU, cmd, ...argv], {
     cwd: root,
@@ -92,14 +97,21 @@ function startServer(runtime, variant) {
         clearTimeout(timer);
         child.stdout.off("data", onData);
         if (skip) child.kill("SIGKILL");
-        resolve({ child, variant, port: Number(listening?.[1]), skipped: skip?.[1] });
+        resolve({
+          child,
+          variant,
+          port: Number(listening?.[1]),
+          skipped: skip?.[1],
+        });
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk) => (out += chunk));
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`${runtime} ${variant} server exited with ${code}: ${out}`));
+      reject(
+        new Error(`${runtime} ${variant} server exited with ${code}: ${out}`),
+      );
     });
   });
 }
@@ -127,7 +139,10 @@ function wrk(port, seconds, connections) {
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (out += chunk));
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
+    child.on(
+      "close",
+      (code) => (code === 0 ? resolve(out) : reject(new Error(out))),
+    );
   });
 }
 
@@ -139,7 +154,9 @@ export function parseWrk(out) {
     throw new Error(`could not read wrk's report: ${out}`);
   }
   const non2xx = Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
-  const socket = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
+  const socket = out.match(
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/,
+  );
   const errors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   return { requests, rps, failures: non2xx + errors };
 }
@@ -149,7 +166,9 @@ async function load(server, seconds, connections) {
   const out = await wrk(server.port, seconds, connections);
   const cpuSeconds = (cpuTicks(server.child.pid) - before) / TICKS_PER_SECOND;
   const { requests, rps, failures } = parseWrk(out);
-  if (failures > 0) throw new Error(`${server.variant}: ${failures} failed requests\n${out}`);
+  if (failures > 0) {
+    throw new Error(`${server.variant}: ${failures} failed requests\n${out}`);
+  }
   return { rps, requests, cpuUsPerRequest: (cpuSeconds * 1e6) / requests };
 }
 
@@ -179,7 +198,10 @@ export const SERVER_RATIOS = [
  * @returns {Promise<object>} per variant: req/s and CPU µs/request (median,
  * min, max over rounds); per pair: the CPU ratio within each round; every run.
  */
-export async function serverBench(runtime, { rounds, seconds, warmupSeconds, connections, log }) {
+export async function serverBench(
+  runtime,
+  { rounds, seconds, warmupSeconds, connections, log },
+) {
   const servers = [];
   const skipped = {};
   try {
@@ -191,12 +213,16 @@ export async function serverBench(runtime, { rounds, seconds, warmupSeconds, con
         log(`  ${runtime} ${variant}: skipped (${server.skipped})`);
       }
     }
-    for (const server of servers) await load(server, warmupSeconds, connections);
+    for (const server of servers) {
+      await load(server, warmupSeconds, connections);
+    }
     const runs = Object.fromEntries(servers.map((s) => [s.variant, []]));
     for (let round = 0; round < rounds; round++) {
       // Rotate the order, so no variant always runs first (or right after another).
       const shift = round % servers.length;
-      for (const server of [...servers.slice(shift), ...servers.slice(0, shift)]) {
+      for (
+        const server of [...servers.slice(shift), ...servers.slice(0, shift)]
+      ) {
         const run = await load(server, seconds, connections);
         runs[server.variant][round] = run;
         log(
@@ -219,7 +245,9 @@ export async function serverBench(runtime, { rounds, seconds, warmupSeconds, con
     for (const [name, over, under] of SERVER_RATIOS) {
       if (!runs[over] || !runs[under]) continue;
       ratios[name] = {
-        cpu: spread(runs[over].map((run, i) => run.cpuUsPerRequest / runs[under][i].cpuUsPerRequest)),
+        cpu: spread(
+          runs[over].map((run, i) => run.cpuUsPerRequest / runs[under][i].cpuUsPerRequest),
+        ),
         rps: spread(runs[over].map((run, i) => run.rps / runs[under][i].rps)),
       };
     }
