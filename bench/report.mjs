@@ -514,6 +514,9 @@ export function renderResults(results) {
   return lines.join("\n");
 }
 
+/** "2.9.6" from "deno 2.9.6 (stable, ...)", "v26.10.0" or "1.4.5". */
+const shortVersion = (version) => version.match(/\d+\.\d+\.\d+/)?.[0] ?? version;
+
 /** The README's "Performance" table: each target's ratio per runtime. */
 export function readmeTable(results) {
   const runtimes = present(results);
@@ -552,8 +555,10 @@ export function readmeTable(results) {
   const m = results.machine;
   lines.push(
     "",
-    `Run of ${results.date.slice(0, 10)} (${m.nproc} cores, ${m.cpu}; ${
-      runtimes.map((r) => results.versions[r]).join(", ")
+    `Run of ${results.date.slice(0, 10)} (${m.nproc} cores, ${m.cpu}, load average ${
+      m.loadAverageAtStart[0]
+    } at start; ${
+      runtimes.map((r) => `${title(r)} ${shortVersion(results.versions[r])}`).join(", ")
     }); every figure with its spread: [bench/RESULTS.md](bench/RESULTS.md).`,
   );
   return lines.join("\n");

@@ -206,6 +206,17 @@ async function micro(results) {
   }
 }
 
+/** "wrk 4.1.0" from the banner `wrk -v` prints (and exits 1 with). */
+function wrkVersion() {
+  try {
+    execFileSync("wrk", ["-v"], { encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    const banner = String(error.stdout ?? "");
+    return `wrk ${banner.match(/wrk (?:\S*\/)?(\d[\w.]*)/)?.[1] ?? "?"}`;
+  }
+  return "wrk";
+}
+
 async function server(results) {
   const unavailable = serverBenchUnavailable();
   if (unavailable !== undefined) {
@@ -223,10 +234,7 @@ async function server(results) {
       log: console.log,
     });
   }
-  results.wrk = execFileSync("sh", ["-c", "wrk -v 2>&1 | head -1 || true"], {
-    encoding: "utf8",
-  })
-    .trim();
+  results.wrk = wrkVersion();
 }
 
 async function werkzeug(results) {
