@@ -18,6 +18,8 @@
  */
 import { currentScope, forkScope, releaseSlot, storage } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
+import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
+import { withScopedBody } from "./_scoped_response.ts";
 import { slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
 
@@ -133,12 +135,26 @@ export class LocalManager {
    * Wraps `handler` so that each call runs in its own new scope: one scope
    * per request. Arguments, `this` and the return value pass through
    * unchanged, and the wrapper has the handler's `length` (Deno.serve calls a
-   * zero-length handler without a request), so the result plugs straight
-   * into `Deno.serve`, `Bun.serve({ fetch })` or `http.createServer`.
+   * zero-length handler without a request) and `name`, so the result plugs
+   * straight into `Deno.serve`, `Bun.serve({ fetch })` or `http.createServer`.
    *
-   * @throws {TypeError} When `handler` is not a function.
+   * With `{ streams: true }`, a `Response` with a body that the handler
+   * returns (or resolves to) is answered with a copy whose body is read
+   * through `streamWithContext` in the request's scope, whoever
+   * pulls it: same status, `statusText` and headers (each `Set-Cookie`
+   * too). Status 101 (a WebSocket upgrade) and body-less responses come back
+   * untouched, the same object. Off by default: it costs every response
+   * with a body one more stream, and `Deno.serve` then sends a string body
+   * chunked, without `Content-Length`. Only status, `statusText` and
+   * headers are copied: runtime-specific fields of the original (workerd's
+   * `cf`, for instance) are not.
    *
-   * @example
+   * @param handler The request handler (or any function) to wrap.
+   * @param options `streams`: read response bodies in the request's scope.
+   * @throws {TypeError} When `handler` is not a function, or `options` is
+   * not an object of known options.
+   *
+   * @example One scope per request
    * ```ts
    * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -153,22 +169,106 @@ export class LocalManager {
    * assert.equal(await response.text(), "/ping");
    * assert.equal(requestStack.top, undefined);
    * ```
+   *
+   * @example A streamed body that the server pulls after the handler returned
+   * ```ts
+   * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const requestStack = new LocalStack<Request>();
+   * const request = new LocalProxy(requestStack);
+   * async function* echoPath(): AsyncGenerator<Uint8Array> {
+   *   await new Promise((resolve) => setTimeout(resolve, 1));
+   *   // runs when the body is read, after the handler has returned
+   *   yield new TextEncoder().encode(new URL(request.url).pathname);
+   * }
+   * const manager = new LocalManager(requestStack);
+   * const handle = manager.middleware((req: Request) => {
+   *   requestStack.push(req);
+   *   return new Response(ReadableStream.from(echoPath()), { status: 201 });
+   * }, { streams: true });
+   * const response = await handle(new Request("http://localhost/stream"));
+   * assert.equal(response.status, 201);
+   * assert.equal(await response.text(), "/stream");
+   * ```
    */
   middleware<A extends unknown[], R, This = unknown>(
     handler: (this: This, ...args: A) => R,
+    options?: MiddlewareOptions,
   ): (this: This, ...args: A) => R {
-    if (typeof handler !== "function") {
-      throw typeError("LocalManager#middleware()", "a handler function", handler);
-    }
-    const wrapped = function (this: This, ...args: A): R {
-      return storage.run(forkScope(currentScope()), () => handler.apply(this, args));
-    };
-    // Servers look at a handler's arity: Deno.serve calls a handler whose
-    // `length` is 0 with no arguments at all (no request). A rest parameter
-    // has length 0, so the wrapper must report the handler's own.
-    Object.defineProperty(wrapped, "length", { value: handler.length });
+    const what = "LocalManager#middleware()";
+    if (typeof handler !== "function") throw typeError(what, "a handler function", handler);
+    const wrapped = streamsOption(options, what)
+      ? function (this: This, ...args: A): R {
+        const scope = forkScope(currentScope());
+        return withScopedBody(runIn(scope, handler, this, args), scope) as R;
+      }
+      : function (this: This, ...args: A): R {
+        return runIn(forkScope(currentScope()), handler, this, args) as R;
+      };
+    keepNameAndLength(wrapped, handler);
     return wrapped;
   }
+}
+
+/**
+ * The options of {@linkcode LocalManager.prototype.middleware}.
+ *
+ * @example Streamed bodies read in the request's scope
+ * ```ts
+ * import { LocalManager, type MiddlewareOptions } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * const options: MiddlewareOptions = { streams: true };
+ * const handle = new LocalManager().middleware(() => new Response("ok"), options);
+ * assert.equal(await handle().text(), "ok");
+ * ```
+ */
+export interface MiddlewareOptions {
+  /**
+   * Answer each `Response` with a body with a copy whose body is read
+   * through `streamWithContext` in the request's scope.
+   *
+   * @default {false}
+   *
+   * @example A generator body that reads a local when the server pulls it
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ id: string }>();
+   * const manager = new LocalManager(g);
+   * async function* body(): AsyncGenerator<Uint8Array> {
+   *   yield new TextEncoder().encode(g.id ?? "unbound");
+   * }
+   * const handle = manager.middleware(() => {
+   *   g.id = "42";
+   *   return new Response(ReadableStream.from(body()));
+   * }, { streams: true });
+   * assert.equal(await handle().text(), "42");
+   * ```
+   */
+  streams?: boolean;
+}
+
+/** Whether `options` asks for `streams`; a TypeError for anything malformed. */
+function streamsOption(options: unknown, what: string): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== "object" || options === null) {
+    throw typeError(what, "an options object ({ streams?: boolean }) or undefined", options);
+  }
+  for (const key of Reflect.ownKeys(options)) {
+    if (key !== "streams") {
+      throw new TypeError(
+        `${what} expects only the option "streams"; received an option named ${String(key)}`,
+      );
+    }
+  }
+  const streams = (options as MiddlewareOptions).streams;
+  if (streams !== undefined && typeof streams !== "boolean") {
+    throw typeError(`${what} option "streams"`, "a boolean or undefined", streams);
+  }
+  return streams === true;
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {

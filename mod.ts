@@ -13,6 +13,13 @@
  * the rest of that request and by no other. Outside any scope the
  * process-wide root scope is used.
  *
+ * Code that something else calls back later (listeners, WebSocket
+ * handlers, a streamed body the server pulls) runs in that caller's
+ * context: {@linkcode bindScope}, {@linkcode captureScope},
+ * {@linkcode streamWithContext} and `manager.middleware(handler, { streams:
+ * true })` carry the request's scope to it, and {@linkcode inScope} tells
+ * whether any scope is open.
+ *
  * @example Flask-style `request` and `g` on Deno.serve
  * ```ts ignore
  * import { Local, LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
@@ -47,4 +54,6 @@ export {
   type LocalProxySource,
 } from "./proxy.ts";
 export { type Releasable, releaseLocal } from "./release.ts";
-export { LocalManager } from "./manager.ts";
+export { LocalManager, type MiddlewareOptions } from "./manager.ts";
+export { bindScope, captureScope, inScope, type ScopeRunner } from "./scope.ts";
+export { type StreamChunk, type StreamSource, streamWithContext } from "./stream.ts";

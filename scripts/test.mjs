@@ -20,7 +20,16 @@ const env = {
   NO_COLOR: "1",
   DENO_NO_UPDATE_CHECK: "1",
 };
-const exported = ["mod.ts", "local.ts", "stack.ts", "proxy.ts", "release.ts", "manager.ts"];
+const exported = [
+  "mod.ts",
+  "local.ts",
+  "stack.ts",
+  "proxy.ts",
+  "release.ts",
+  "manager.ts",
+  "scope.ts",
+  "stream.ts",
+];
 
 const present = (paths) => paths.filter((path) => existsSync(join(root, path)));
 const scratch = mkdtempSync(join(tmpdir(), "contextlocal-test-"));

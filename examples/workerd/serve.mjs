@@ -18,15 +18,16 @@ export const workerdBin = fileURLToPath(
 );
 
 /**
- * Writes `worker.js` (the bundle) and `config.capnp` into a new temporary
- * directory.
+ * Writes `worker.js` (the bundle of `entry`, by default this example's
+ * worker.ts) and `config.capnp` into a new temporary directory.
  *
+ * @param {string} [entry] The worker module to bundle (a file path).
  * @returns {Promise<{ dir: string, config: string, remove: () => Promise<void> }>}
  */
-export async function prepareWorker() {
+export async function prepareWorker(entry = join(here, "worker.ts")) {
   const dir = await mkdtemp(join(tmpdir(), "contextlocal-workerd-"));
   await build({
-    entryPoints: [join(here, "worker.ts")],
+    entryPoints: [entry],
     outfile: join(dir, "worker.js"),
     bundle: true,
     format: "esm",
