@@ -123,6 +123,18 @@ function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/**
+ * Fails unless the server answers "hello world": wrk counts responses, not
+ * their bodies, and a streamed body that lost its scope would still be a 200.
+ */
+async function checkBody(server) {
+  const response = await fetch(`http://127.0.0.1:${server.port}/hello`);
+  const body = await response.text();
+  if (response.status !== 200 || body !== "hello world") {
+    throw new Error(`${server.variant}: answered ${response.status} ${JSON.stringify(body)}`);
+  }
+}
+
 /** Runs wrk pinned to the client CPU and returns its output. */
 function wrk(port, seconds, connections) {
   const argv = [
@@ -131,7 +143,8 @@ function wrk(port, seconds, connections) {
     "wrk",
     "-t1",
     `-c${connections}`,
-    `-d${seconds}s`,
+    // wrk takes whole seconds only.
+    `-d${Math.max(1, Math.round(seconds))}s`,
     `http://127.0.0.1:${port}/hello`,
   ];
   return new Promise((resolve, reject) => {
@@ -207,8 +220,10 @@ export async function serverBench(
   try {
     for (const variant of VARIANTS) {
       const server = await startServer(runtime, variant);
-      if (server.skipped === undefined) servers.push(server);
-      else {
+      if (server.skipped === undefined) {
+        servers.push(server);
+        await checkBody(server);
+      } else {
         skipped[variant] = server.skipped;
         log(`  ${runtime} ${variant}: skipped (${server.skipped})`);
       }
