@@ -456,6 +456,15 @@ function memoryLines(results, runtimes) {
 const present = (results) => RUNTIMES.filter((r) => results.versions[r] !== undefined);
 const hasAny = (object) => Object.keys(object ?? {}).length > 0;
 
+/** RESULTS.md's sections before the peers and the full micro tables: [title, lines]. */
+const SECTIONS = [
+  ["Targets (issue 13)", targetLines],
+  ["Server: pinned hello world (plain, hand-written ALS, contextlocal)", serverLines],
+  ["Write + fork with many locals set", forkLines],
+  ["`middleware(h, { streams: true })`", streamsLines],
+  ["werkzeug", werkzeugLines],
+];
+
 /** The whole of bench/RESULTS.md. */
 export function renderResults(results) {
   const runtimes = present(results);
@@ -475,26 +484,12 @@ export function renderResults(results) {
     `${results.microRepeats ?? 1} fresh process(es) per runtime; a cell shows the median time ` +
     "and the median ratio, with the min–max of the per-process ratios in brackets.",
     "",
-    "## Targets (issue 13)",
-    "",
-    ...targetLines(results, runtimes),
-    "",
-    "## Server: pinned hello world (plain, hand-written ALS, contextlocal)",
-    "",
-    ...serverLines(results, runtimes),
-    "",
-    "## Write + fork with many locals set",
-    "",
-    ...forkLines(results, runtimes),
-    "",
-    "## `middleware(h, { streams: true })`",
-    "",
-    ...streamsLines(results, runtimes),
-    "",
-    "## werkzeug",
-    "",
-    ...werkzeugLines(results, runtimes),
-    "",
+    ...SECTIONS.flatMap(([title, section]) => [
+      `## ${title}`,
+      "",
+      ...section(results, runtimes),
+      "",
+    ]),
   ];
   if (hasAny(results.micro)) {
     lines.push(

@@ -24,17 +24,6 @@ import * as contextlocal from "../mod.ts";
 import { LocalManager, LocalProxy, LocalStack } from "../mod.ts";
 import { args } from "./_harness.ts";
 
-/** Every variant (bench/server_load.mjs runs them in this order). */
-const VARIANTS = [
-  "plain",
-  "als",
-  "contextlocal",
-  "stream-plain",
-  "stream-als",
-  "stream-contextlocal",
-] as const;
-type Variant = typeof VARIANTS[number];
-
 /** What a web handler (Deno.serve, Bun.serve) receives and node:http's request: both have a url. */
 interface HasUrl {
   readonly url?: string;
@@ -61,62 +50,54 @@ const streamed = (url: () => string | undefined): ReadableStream<Uint8Array> =>
     },
   });
 
-/** Each variant's handler for web servers and for node:http, or why it does not exist. */
-function handlers(variant: Variant): { web: Web; node?: Node } | string {
-  const text = (url: string | undefined): string => (url ?? "").length > 0 ? BODY : "";
-  switch (variant) {
-    case "plain":
-      return {
-        web: (req) => new Response(text(req.url)),
-        node: (req, res) => res.end(text(req.url)),
-      };
-    case "als":
-      return {
-        web: (req) => als.run({ req }, () => new Response(text(als.getStore()!.req.url))),
-        node: (req, res) => als.run({ req }, () => res.end(text(als.getStore()!.req.url))),
-      };
-    case "contextlocal":
-      return {
-        web: manager.middleware((req: Request) => {
-          requestStack.push(req);
-          return new Response(text(request.url));
-        }),
-        node: manager.middleware(
-          (req: IncomingMessage, res: ServerResponse) => {
-            requestStack.push(req);
-            res.end(text(request.url));
-          },
-        ),
-      };
-    case "stream-plain":
-      return { web: (req) => new Response(streamed(() => req.url)) };
-    case "stream-als":
-      return {
-        web: (req) =>
-          als.run({ req }, () => {
-            const inRequest = AsyncLocalStorage.snapshot();
-            return new Response(
-              streamed(() => inRequest(() => als.getStore()!.req.url)),
-            );
-          }),
-      };
-    case "stream-contextlocal": {
-      if (!("streamWithContext" in contextlocal)) {
-        return "LocalManager#middleware has no { streams: true } option in this build " +
-          "(mod.ts exports no streamWithContext)";
-      }
-      const middleware = manager.middleware.bind(
-        manager,
-      ) as unknown as StreamsMiddleware;
-      return {
-        web: middleware((req) => {
-          requestStack.push(req);
-          return new Response(streamed(() => request.url));
-        }, { streams: true }),
-      };
+type Handlers = { web: Web; node?: Node } | string;
+const text = (url: string | undefined): string => (url ?? "").length > 0 ? BODY : "";
+
+/**
+ * Each variant's handlers for web servers and for node:http, or why it does
+ * not exist (bench/server_load.mjs lists the variants it runs).
+ */
+const VARIANTS: Record<string, () => Handlers> = {
+  plain: () => ({
+    web: (req) => new Response(text(req.url)),
+    node: (req, res) => res.end(text(req.url)),
+  }),
+  als: () => ({
+    web: (req) => als.run({ req }, () => new Response(text(als.getStore()!.req.url))),
+    node: (req, res) => als.run({ req }, () => res.end(text(als.getStore()!.req.url))),
+  }),
+  contextlocal: () => ({
+    web: manager.middleware((req: Request) => {
+      requestStack.push(req);
+      return new Response(text(request.url));
+    }),
+    node: manager.middleware((req: IncomingMessage, res: ServerResponse) => {
+      requestStack.push(req);
+      res.end(text(request.url));
+    }),
+  }),
+  "stream-plain": () => ({ web: (req) => new Response(streamed(() => req.url)) }),
+  "stream-als": () => ({
+    web: (req) =>
+      als.run({ req }, () => {
+        const inRequest = AsyncLocalStorage.snapshot();
+        return new Response(streamed(() => inRequest(() => als.getStore()!.req.url)));
+      }),
+  }),
+  "stream-contextlocal": () => {
+    if (!("streamWithContext" in contextlocal)) {
+      return "LocalManager#middleware has no { streams: true } option in this build " +
+        "(mod.ts exports no streamWithContext)";
     }
-  }
-}
+    const middleware = manager.middleware.bind(manager) as unknown as StreamsMiddleware;
+    return {
+      web: middleware((req) => {
+        requestStack.push(req);
+        return new Response(streamed(() => request.url));
+      }, { streams: true }),
+    };
+  },
+};
 
 const runtime = globalThis as {
   Deno?: {
@@ -136,8 +117,8 @@ const runtime = globalThis as {
   };
 };
 
-function serve(variant: Variant, port: number): void {
-  const chosen = handlers(variant);
+function serve(variant: string, port: number): void {
+  const chosen = VARIANTS[variant]();
   if (typeof chosen === "string") return console.log(`skip ${chosen}`);
   const ready = (actual: number): void => console.log(`listening ${actual}`);
   if (runtime.Deno) {
@@ -170,10 +151,9 @@ const argv = args();
 const option = (name: string, fallback: string): string =>
   argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
     fallback;
-const variant = option("variant", "plain") as Variant;
-if (!VARIANTS.includes(variant)) {
-  throw new TypeError(
-    `--variant must be one of ${VARIANTS.join(", ")}; received ${variant}`,
-  );
+const variant = option("variant", "plain");
+if (!Object.hasOwn(VARIANTS, variant)) {
+  const known = Object.keys(VARIANTS).join(", ");
+  throw new TypeError(`--variant must be one of ${known}; received ${variant}`);
 }
 serve(variant, Number(option("port", "0")));
