@@ -353,7 +353,7 @@ function streamsLines(results, runtimes) {
   if (skipped) return [`Skipped: ${skipped}.`];
   const lines = [
     "Per request, `manager.middleware(h, { streams: true })` against `manager.middleware(h)` " +
-    "(h returns a Response; the body is not read).",
+    "(h returns a Response; each body is read to the end, as a server would).",
     "",
     `| body | ${runtimes.join(" | ")} |`,
     `|---|${runtimes.map(() => "---:|").join("")}`,
