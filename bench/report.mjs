@@ -4,6 +4,8 @@
 // table of README.md's "Performance" section.
 
 const RUNTIMES = ["deno", "bun", "node"];
+/** README.md is the JSR page, where bench/ is not published: its links are absolute. */
+const RESULTS_URL = "https://github.com/contextlocal/contextlocal/blob/main/bench/RESULTS.md";
 const CL = "contextlocal";
 const PROXY_A = "request.a (LocalProxy of a stack)";
 const PROXY_M = "request.m() (LocalProxy of a stack)";
@@ -554,7 +556,7 @@ export function readmeTable(results) {
       m.loadAverageAtStart[0]
     } at start; ${
       runtimes.map((r) => `${title(r)} ${shortVersion(results.versions[r])}`).join(", ")
-    }); every figure with its spread: [bench/RESULTS.md](bench/RESULTS.md).`,
+    }); every figure with its spread: [bench/RESULTS.md](${RESULTS_URL}).`,
   );
   return lines.join("\n");
 }
