@@ -16,7 +16,7 @@ const ns = (value) =>
     : value >= 1e3
     ? `${(value / 1e3).toFixed(2)} µs`
     : `${value.toFixed(value < 10 ? 2 : 1)} ns`;
-const x = (ratio) => `x${ratio.toFixed(2)}`;
+const x = (ratio) => `x${ratio.toFixed(ratio >= 100 ? 0 : 2)}`;
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const pct = (ratio) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
 /** "median (min–max)" of a spread, formatted by `format`. */
@@ -190,12 +190,10 @@ function targetLines(results, runtimes) {
     `O(1): <= x${FORK_FLAT}`,
     runtimes,
     (runtime) => {
-      const [zero, , many] = FORK_ROWS.map((n) => findRow(results, runtime, "fork", n));
-      if (!zero || !many) return undefined;
-      const growth = many.ns / zero.ns;
-      return {
-        text: `${ns(many.ns)} vs ${ns(zero.ns)}: ${x(growth)}`,
-        ok: growth <= FORK_FLAT,
+      const fork = forkGrowth(results, runtime);
+      return fork && {
+        text: `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}`,
+        ok: fork.growth <= FORK_FLAT,
       };
     },
   ));
@@ -237,6 +235,13 @@ function targetLines(results, runtimes) {
     },
   ));
   return lines;
+}
+
+/** write + fork with 10^4 locals set and with none (ns), and their ratio. */
+function forkGrowth(results, runtime) {
+  const [zero, , many] = FORK_ROWS.map((n) => findRow(results, runtime, "fork", n));
+  if (!zero || !many) return undefined;
+  return { zero: zero.ns, many: many.ns, growth: many.ns / zero.ns };
 }
 
 /** [{ name, times }] per werkzeug op measured on both sides. */
@@ -461,7 +466,10 @@ const hasAny = (object) => Object.keys(object ?? {}).length > 0;
 /** RESULTS.md's sections before the peers and the full micro tables: [title, lines]. */
 const SECTIONS = [
   ["Targets (issue 13)", targetLines],
-  ["Server: pinned hello world (plain, hand-written ALS, contextlocal)", serverLines],
+  [
+    "Server: pinned hello world (plain, hand-written ALS, contextlocal)",
+    serverLines,
+  ],
   ["Write + fork with many locals set", forkLines],
   ["`middleware(h, { streams: true })`", streamsLines],
   ["werkzeug", werkzeugLines],
@@ -531,6 +539,13 @@ export function readmeTable(results) {
       `| ${label} vs ${reference} | <= x${limit} | ${cells.join(" | ")} |`,
     );
   }
+  const forks = runtimes.map((runtime) => {
+    const fork = forkGrowth(results, runtime);
+    return fork ? `${ns(fork.many)} (${x(fork.growth)})` : "n/a";
+  });
+  lines.push(
+    `| write + fork, 10^4 locals set vs none | O(1): <= x${FORK_FLAT} | ${forks.join(" | ")} |`,
+  );
   const cpu = runtimes.map((runtime) => {
     const ratio = results.server?.[runtime]?.ratios?.["contextlocal / als"]
       ?.cpu;
@@ -555,7 +570,8 @@ export function readmeTable(results) {
     `Run of ${results.date.slice(0, 10)} (${m.nproc} cores, ${m.cpu}, load average ${
       m.loadAverageAtStart[0]
     } at start; ${
-      runtimes.map((r) => `${title(r)} ${shortVersion(results.versions[r])}`).join(", ")
+      runtimes.map((r) => `${title(r)} ${shortVersion(results.versions[r])}`)
+        .join(", ")
     }); every figure with its spread: [bench/RESULTS.md](${RESULTS_URL}).`,
   );
   return lines.join("\n");
