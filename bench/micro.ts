@@ -1,23 +1,23 @@
 /**
- * Micro benchmarks: the cost of each contextlocal operation next to a
- * hand-written `AsyncLocalStorage` doing the same thing, and next to unctx,
- * Hono's context storage and nestjs-cls (standalone, no Nest app) where they
- * have an equivalent.
+ * Micro benchmarks: each contextlocal operation against its reference, the
+ * least that code of the same shape can cost on this engine, measured in the
+ * same process: a bare Proxy whose trap does only the hand-written work, a
+ * bare Proxy that binds methods afresh on every access, a raw
+ * `AsyncLocalStorage` read, push and pop on an array in the store,
+ * `als.run`. The peers (unctx, Hono, nestjs-cls; see `_peers.ts`) run in
+ * processes of their own, against the same reference.
  *
  * Run: `deno run -A bench/micro.ts`, `bun bench/micro.ts`, `node bench/micro.ts`
- * (add `--quick` for a short run). Prints a table and one JSON line for
- * scripts/bench.mjs.
+ * (`--quick` for a short run, `--group=attr,top`, `--by=contextlocal|<peer>`).
+ * Prints a table and one JSON line for scripts/bench.mjs.
  *
  * @module
  */
-import "reflect-metadata";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createContext } from "unctx";
-import { Hono } from "hono";
-import { contextStorage, getContext } from "hono/context-storage";
-import { ClsServiceManager } from "nestjs-cls";
-import { ProxyProviderManager } from "nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager.js";
+import * as contextlocal from "../mod.ts";
 import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
+// Internal, on purpose: the fork rows must write past the fast slots.
+import { FAST_SLOTS } from "../_scope.ts";
 import {
   args,
   type Bench,
@@ -31,120 +31,101 @@ import {
   runtimeName,
   sinkValue,
 } from "./_harness.ts";
+import { loadPeer, PEERS } from "./_peers.ts";
+import { Req } from "./_req.ts";
 
-/** The object every library holds as "the current request". */
-class Req {
-  a = 1;
-  m(): number {
-    return this.a;
-  }
-}
-
-// ---------------------------------------------------------------- baseline
+// ------------------------------------------------------------ references
+/** What a hand-written AsyncLocalStorage holds for the current request. */
 interface Store {
   req: Req;
   map: Map<string, number>;
   arr: Req[];
+  web: Request;
 }
 const als = new AsyncLocalStorage<Store>();
-const inStore = (loop: BenchFn): BenchFn => (n) =>
-  als.run({ req: new Req(), map: new Map([["x", 1]]), arr: [] }, () => loop(n));
-
-// ------------------------------------------------------------ contextlocal
-const requestStack = new LocalStack<Req>();
-const request = new LocalProxy(requestStack);
-const g = new Local<{ x: number }>();
-const manager = new LocalManager([requestStack, g]);
-const inScope = (loop: BenchFn): BenchFn => (n) =>
-  manager.run(() => {
-    requestStack.push(new Req());
-    g.x = 1;
-    return loop(n);
-  });
-
-// ------------------------------------------------------------------- unctx
-const unctx = createContext<Req>({ asyncContext: true, AsyncLocalStorage });
-const inUnctx = (loop: BenchFn): BenchFn => (n) => unctx.call(new Req(), () => loop(n));
-
-// -------------------------------------------------------------------- hono
-// The loop runs inside a real Hono request (one per sample, ~10 ms each), so
-// getContext() returns a real Context with real variables.
-type HonoEnv = { Variables: { req: Req; x: number } };
-const hono = new Hono<HonoEnv>();
-let honoLoop: () => unknown = () => undefined;
-let honoResult: unknown;
-hono.use(contextStorage());
-hono.get("/", (c) => {
-  c.set("req", new Req());
-  c.set("x", 1);
-  honoResult = honoLoop();
-  return c.text("ok");
+const WEB_REQUEST = new Request("http://localhost/hello");
+const freshStore = (): Store => ({
+  req: new Req(),
+  map: new Map([["x", 1]]),
+  arr: [],
+  web: WEB_REQUEST,
 });
-const ctx = (): { get: <K extends "req" | "x">(k: K) => HonoEnv["Variables"][K] } =>
-  getContext<HonoEnv>();
-const inHono = (loop: BenchFn): BenchFn => async (n) => {
-  honoLoop = () => loop(n);
-  await hono.request("/");
-  return honoResult;
-};
+const inStore = (loop: BenchFn): BenchFn => (n) => als.run(freshStore(), () => loop(n));
 
-// -------------------------------------------------------------- nestjs-cls
-const cls = ClsServiceManager.getClsService();
-const CLS_REQ = Symbol("req");
-// The proxy nestjs-cls hands out for a proxy provider; createProxy is private
-// in the typings, but it is what ClsModule.forFeature* providers are made of.
-const clsReq = (ProxyProviderManager as unknown as { createProxy(key: symbol): Req })
-  .createProxy(CLS_REQ);
-// deno-lint-ignore no-explicit-any -- nestjs-cls types its store by a generic we do not use
-const clsStore = (): any => ({ [CLS_REQ]: new Req(), x: 1 });
-const inCls = (loop: BenchFn): BenchFn => (n) => cls.runWith(clsStore(), () => loop(n));
-
-// ------------------------------------------------------------------ floors
-// The least any Proxy-based API can cost: a bare Proxy whose trap does the
-// baseline's own work. The gap between the baseline and the floor is the
-// engine's price for a Proxy trap, which no library code can remove.
-const floorRequest = new Proxy({}, {
+// A bare Proxy whose trap does only the hand-written work: the least any
+// Proxy-based API can cost on this engine.
+const bareRequest = new Proxy({}, {
   get: (_target, key) => (als.getStore()!.req as unknown as Record<PropertyKey, unknown>)[key],
 }) as Req;
-const floorLocal = new Proxy({} as { x: number }, {
+const bareLocal = new Proxy({} as { x: number }, {
   get: (_target, key) => als.getStore()!.map.get(key as string),
   set: (_target, key, value) => {
     als.getStore()!.map.set(key as string, value);
     return true;
   },
 });
-const FLOOR = "floor: bare Proxy";
+// A bare Proxy that binds a method afresh on every access: the cheapest
+// method read that works for Map, Request and #private members (one per
+// object kind, so each trap stays monomorphic, as a real one would be).
+type Fields = Record<PropertyKey, unknown>;
+const bindFresh = (real: Fields, key: PropertyKey): unknown => {
+  const value = real[key];
+  return typeof value === "function" ? value.bind(real) : value;
+};
+const bindingReq = new Proxy({}, {
+  get: (_target, key) => bindFresh(als.getStore()!.req as unknown as Fields, key),
+}) as Req;
+const bindingMap = new Proxy({}, {
+  get: (_target, key) => bindFresh(als.getStore()!.map as unknown as Fields, key),
+}) as Map<string, number>;
+const bindingWeb = new Proxy({}, {
+  get: (_target, key) => bindFresh(als.getStore()!.web as unknown as Fields, key),
+}) as Request;
 
-const row = (name: string, by: string, fn: BenchFn): Bench => ({ name, by, fn });
+// ------------------------------------------------------------ contextlocal
+const requestStack = new LocalStack<Req>();
+const request = new LocalProxy(requestStack);
+const mapStack = new LocalStack<Map<string, number>>();
+const mapProxy = new LocalProxy(mapStack);
+const webStack = new LocalStack<Request>();
+const webProxy = new LocalProxy(webStack);
+const g = new Local<{ x: number }>();
+const manager = new LocalManager([requestStack, mapStack, webStack, g]);
+const inScope = (loop: BenchFn): BenchFn => (n) =>
+  manager.run(() => {
+    requestStack.push(new Req());
+    mapStack.push(new Map([["x", 1]]));
+    webStack.push(WEB_REQUEST);
+    g.x = 1;
+    return loop(n);
+  });
+
+const row = (name: string, by: string, fn: BenchFn): Bench => ({
+  name,
+  by,
+  fn,
+});
 const CL = "contextlocal";
+const RAW = "hand-written ALS";
+const REF = "reference";
 
 // ---------------------------------------------------------------- groups
 const attr: Group = {
   id: "attr",
-  title: "attribute read of the current request object",
-  target: 3,
-  targetRows: ["proxy.attr"],
+  title: "attribute read of the current request object (`request.a`)",
+  targets: { "request.a (LocalProxy of a stack)": 1.15 },
   baseline: row(
-    "als.getStore().req.a",
-    "baseline",
+    "bare Proxy: als.getStore().req[key]",
+    REF,
     inStore((n) => {
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += als.getStore()!.req.a;
+      for (let i = 0; i < n; i++) acc += bareRequest.a;
       return acc;
     }),
   ),
   members: [
     row(
-      "Proxy trap: store.req[key]",
-      FLOOR,
-      inStore((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += floorRequest.a;
-        return acc;
-      }),
-    ),
-    row(
-      "proxy.attr",
+      "request.a (LocalProxy of a stack)",
       CL,
       inScope((n) => {
         let acc = 0;
@@ -162,52 +143,33 @@ const attr: Group = {
       }),
     ),
     row(
-      "unctx use().a",
-      "unctx",
-      inUnctx((n) => {
+      "als.getStore().req.a (no proxy)",
+      RAW,
+      inStore((n) => {
         let acc = 0;
-        for (let i = 0; i < n; i++) acc += unctx.use().a;
-        return acc;
-      }),
-    ),
-    row(
-      "hono getContext().get('req').a",
-      "hono",
-      inHono((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += ctx().get("req").a;
-        return acc;
-      }),
-    ),
-    row(
-      "nestjs-cls proxy.a",
-      "nestjs-cls",
-      inCls((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += clsReq.a;
+        for (let i = 0; i < n; i++) acc += als.getStore()!.req.a;
         return acc;
       }),
     ),
   ],
 };
 
-const method: Group = {
+const methodClass: Group = {
   id: "method",
-  title: "method call on the current request object",
-  target: 4,
-  targetRows: ["proxy.method()"],
+  title: "prototype method call on a class instance (`request.m()`)",
+  targets: { "request.m() (LocalProxy of a stack)": 1 },
   baseline: row(
-    "als.getStore().req.m()",
-    "baseline",
+    "bare Proxy binding afresh: req.m()",
+    REF,
     inStore((n) => {
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += als.getStore()!.req.m();
+      for (let i = 0; i < n; i++) acc += bindingReq.m();
       return acc;
     }),
   ),
   members: [
     row(
-      "proxy.method()",
+      "request.m() (LocalProxy of a stack)",
       CL,
       inScope((n) => {
         let acc = 0;
@@ -225,30 +187,65 @@ const method: Group = {
       }),
     ),
     row(
-      "unctx use().m()",
-      "unctx",
-      inUnctx((n) => {
+      "als.getStore().req.m() (no proxy)",
+      RAW,
+      inStore((n) => {
         let acc = 0;
-        for (let i = 0; i < n; i++) acc += unctx.use().m();
+        for (let i = 0; i < n; i++) acc += als.getStore()!.req.m();
         return acc;
       }),
     ),
+  ],
+};
+
+const methodMap: Group = {
+  id: "method-map",
+  title: "prototype method call on a Map (`map.get(k)`)",
+  targets: { "map.get(k) (LocalProxy of a stack)": 1 },
+  baseline: row(
+    "bare Proxy binding afresh: map.get(k)",
+    REF,
+    inStore((n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += bindingMap.get("x")!;
+      return acc;
+    }),
+  ),
+  members: [
     row(
-      "hono getContext().get('req').m()",
-      "hono",
-      inHono((n) => {
+      "map.get(k) (LocalProxy of a stack)",
+      CL,
+      inScope((n) => {
         let acc = 0;
-        for (let i = 0; i < n; i++) acc += ctx().get("req").m();
+        for (let i = 0; i < n; i++) acc += mapProxy.get("x")!;
         return acc;
       }),
     ),
+  ],
+};
+
+const methodRequest: Group = {
+  id: "method-request",
+  title: "prototype method call on a Request (`request.text()`, bodyless)",
+  sampleScale: 3,
+  targets: { "request.text() (LocalProxy of a stack)": 1 },
+  baseline: row(
+    "bare Proxy binding afresh: request.text()",
+    REF,
+    inStore((n) => {
+      let last: Promise<string> | undefined;
+      for (let i = 0; i < n; i++) last = bindingWeb.text();
+      return last;
+    }),
+  ),
+  members: [
     row(
-      "nestjs-cls proxy.m()",
-      "nestjs-cls",
-      inCls((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += clsReq.m();
-        return acc;
+      "request.text() (LocalProxy of a stack)",
+      CL,
+      inScope((n) => {
+        let last: Promise<string> | undefined;
+        for (let i = 0; i < n; i++) last = webProxy.text();
+        return last;
       }),
     ),
   ],
@@ -256,12 +253,11 @@ const method: Group = {
 
 const top: Group = {
   id: "top",
-  title: "the current request object itself",
-  target: 1.5,
-  targetRows: ["stack.top"],
+  title: "the current request object itself (`stack.top`)",
+  targets: { "stack.top": 1.2 },
   baseline: row(
     "als.getStore().req",
-    "baseline",
+    REF,
     inStore((n) => {
       let acc = 0;
       for (let i = 0; i < n; i++) if (als.getStore()!.req !== undefined) acc++;
@@ -278,62 +274,25 @@ const top: Group = {
         return acc;
       }),
     ),
-    row(
-      "unctx use()",
-      "unctx",
-      inUnctx((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) if (unctx.use() !== undefined) acc++;
-        return acc;
-      }),
-    ),
-    row(
-      "hono getContext().get('req')",
-      "hono",
-      inHono((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) if (ctx().get("req") !== undefined) acc++;
-        return acc;
-      }),
-    ),
-    row(
-      "nestjs-cls cls.get(key)",
-      "nestjs-cls",
-      inCls((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) if (cls.get(CLS_REQ as never) !== undefined) acc++;
-        return acc;
-      }),
-    ),
   ],
 };
 
 const read: Group = {
   id: "read",
-  title: "read a context-local value",
-  target: 2,
-  targetRows: ["local.x read"],
+  title: "read a context-local value (`g.x`)",
+  targets: { "g.x": 1.15 },
   baseline: row(
-    "als.getStore().map.get(k)",
-    "baseline",
+    "bare Proxy: als.getStore().map.get(key)",
+    REF,
     inStore((n) => {
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += als.getStore()!.map.get("x")!;
+      for (let i = 0; i < n; i++) acc += bareLocal.x;
       return acc;
     }),
   ),
   members: [
     row(
-      "Proxy trap: store.map.get(key)",
-      FLOOR,
-      inStore((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += floorLocal.x;
-        return acc;
-      }),
-    ),
-    row(
-      "local.x read",
+      "g.x",
       CL,
       inScope((n) => {
         let acc = 0;
@@ -342,20 +301,11 @@ const read: Group = {
       }),
     ),
     row(
-      "hono getContext().get('x')",
-      "hono",
-      inHono((n) => {
+      "als.getStore().map.get(k) (no proxy)",
+      RAW,
+      inStore((n) => {
         let acc = 0;
-        for (let i = 0; i < n; i++) acc += ctx().get("x");
-        return acc;
-      }),
-    ),
-    row(
-      "nestjs-cls cls.get('x')",
-      "nestjs-cls",
-      inCls((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += cls.get("x" as never) as number;
+        for (let i = 0; i < n; i++) acc += als.getStore()!.map.get("x")!;
         return acc;
       }),
     ),
@@ -364,28 +314,19 @@ const read: Group = {
 
 const write: Group = {
   id: "write",
-  title: "write a context-local value",
-  target: 3,
-  targetRows: ["local.x = v"],
+  title: "write a context-local value (`g.x = v`)",
+  targets: { "g.x = v": 1.2 },
   baseline: row(
-    "als.getStore().map.set(k, v)",
-    "baseline",
+    "bare Proxy: als.getStore().map.set(key, v)",
+    REF,
     inStore((n) => {
-      for (let i = 0; i < n; i++) als.getStore()!.map.set("x", i);
-      return als.getStore()!.map.get("x");
+      for (let i = 0; i < n; i++) bareLocal.x = i;
+      return bareLocal.x;
     }),
   ),
   members: [
     row(
-      "Proxy trap: store.map.set(key, v)",
-      FLOOR,
-      inStore((n) => {
-        for (let i = 0; i < n; i++) floorLocal.x = i;
-        return floorLocal.x;
-      }),
-    ),
-    row(
-      "local.x = v",
+      "g.x = v",
       CL,
       inScope((n) => {
         for (let i = 0; i < n; i++) g.x = i;
@@ -393,20 +334,11 @@ const write: Group = {
       }),
     ),
     row(
-      "hono getContext().set('x', v)",
-      "hono",
-      inHono((n) => {
-        const c = getContext<HonoEnv>();
-        for (let i = 0; i < n; i++) getContext<HonoEnv>().set("x", i);
-        return c.get("x");
-      }),
-    ),
-    row(
-      "nestjs-cls cls.set('x', v)",
-      "nestjs-cls",
-      inCls((n) => {
-        for (let i = 0; i < n; i++) cls.set("x" as never, i as never);
-        return cls.get("x" as never);
+      "als.getStore().map.set(k, v) (no proxy)",
+      RAW,
+      inStore((n) => {
+        for (let i = 0; i < n; i++) als.getStore()!.map.set("x", i);
+        return als.getStore()!.map.get("x");
       }),
     ),
   ],
@@ -416,9 +348,10 @@ const pushPop: Group = {
   id: "pushpop",
   title: "push then pop on the current stack",
   sampleScale: 3,
+  targets: { "stack.push(x) + pop()": 1.5 },
   baseline: row(
-    "store.arr.push(x) + pop()",
-    "baseline",
+    "als.getStore().arr.push(x) + pop()",
+    REF,
     inStore((n) => {
       const item = new Req();
       let acc = 0;
@@ -432,7 +365,7 @@ const pushPop: Group = {
   ),
   members: [
     row(
-      "stack.push + pop",
+      "stack.push(x) + pop()",
       CL,
       inScope((n) => {
         const item = new Req();
@@ -449,44 +382,56 @@ const pushPop: Group = {
 
 const one = (): number => 1;
 
+let padded = false;
 /**
- * Opens `n` scopes with manager.run, inside a scope where `locals` Locals
- * hold a value; with `write`, each new scope also writes one value.
+ * `count` fresh Locals past the fast slots (the map layers, whose merge
+ * after a write is what these rows measure), each holding a value in the
+ * current scope when `fill` runs, and one more, `written`, for the rows
+ * that write.
  */
-function openWithLocals(locals: number, write: boolean): BenchFn {
-  const many = Array.from({ length: locals }, () => new Local<{ v: Uint8Array }>());
-  const written = new Local<{ v: number }>();
-  const child = write
-    ? () => {
-      written.v = 1;
-      return 1;
-    }
-    : one;
+function lazyLocals(count: number): { fill: () => void; written: () => Local<{ v: number }> } {
+  let locals: Local<{ v: number }>[] | undefined;
+  const make = (): Local<{ v: number }>[] => {
+    // Made on first use, so processes that skip these rows never hold them;
+    // unused padding takes whatever fast slots are left.
+    if (!padded) Array.from({ length: FAST_SLOTS }, () => new Local());
+    padded = true;
+    return Array.from({ length: count + 1 }, () => new Local<{ v: number }>());
+  };
+  return {
+    fill: () => {
+      locals ??= make();
+      for (let i = 0; i < count; i++) locals[i].v = 1;
+    },
+    written: () => (locals ??= make())[count],
+  };
+}
+
+/** Opens `n` scopes with manager.run inside a scope where `count` Locals hold a value. */
+function openWithLocals(count: number): BenchFn {
+  const many = lazyLocals(count);
   return (n) =>
     manager.run(() => {
-      for (const local of many) local.v = new Uint8Array(16);
+      many.fill();
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += manager.run(child);
+      for (let i = 0; i < n; i++) acc += manager.run(one);
       return acc;
     });
 }
 
-// Every row opens its scopes inside an outer scope of its own library, as a
-// request handler would.
+// Every row opens its scopes inside an outer scope, as a request handler would.
 const open: Group = {
   id: "open",
   title: "open a scope around a synchronous function",
   sampleScale: 5,
-  target: 1.2,
-  targetRows: [
-    "manager.run(fn)",
-    "manager.run(fn), 1 local set",
-    "manager.run(fn), 10 locals set",
-    "manager.run(fn), 100 locals set",
-  ],
+  targets: {
+    "manager.run(fn)": 1.05,
+    "manager.run(fn), 100 locals set": 1.05,
+    "stack.run(obj, fn)": 1.1,
+  },
   baseline: row(
     "als.run({}, fn)",
-    "baseline",
+    REF,
     inStore((n) => {
       let acc = 0;
       for (let i = 0; i < n; i++) acc += als.run({} as Store, one);
@@ -494,10 +439,8 @@ const open: Group = {
     }),
   ),
   members: [
-    row("manager.run(fn)", CL, openWithLocals(0, false)),
-    row("manager.run(fn), 1 local set", CL, openWithLocals(1, false)),
-    row("manager.run(fn), 10 locals set", CL, openWithLocals(10, false)),
-    row("manager.run(fn), 100 locals set", CL, openWithLocals(100, false)),
+    row("manager.run(fn)", CL, openWithLocals(0)),
+    row("manager.run(fn), 100 locals set", CL, openWithLocals(100)),
     row(
       "stack.run(obj, fn)",
       CL,
@@ -508,24 +451,140 @@ const open: Group = {
         return acc;
       }),
     ),
-    row("manager.run(fn + 1 write), 1 local set", CL, openWithLocals(1, true)),
-    row("manager.run(fn + 1 write), 100 locals set", CL, openWithLocals(100, true)),
-    // Not nested: unctx throws "Context conflict" when a call() with another
-    // object runs inside a call().
-    row("unctx call(obj, fn)", "unctx", (n) => {
-      const item = new Req();
+  ],
+};
+
+/**
+ * A write then a fork, `n` times, inside a scope where `count` other Locals
+ * hold a value: a handler that sets a value and then opens a nested scope.
+ * The write goes to a Local past the fast slots, so each fork after it
+ * merges the parent's map layers.
+ */
+function writeThenFork(count: number): BenchFn {
+  const many = lazyLocals(count);
+  return (n) =>
+    manager.run(() => {
+      many.fill();
+      const written = many.written();
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += unctx.call(item, one);
+      for (let i = 0; i < n; i++) {
+        written.v = i;
+        acc += manager.run(one);
+      }
+      return acc;
+    });
+}
+
+/** The fork rows' name (bench/report.mjs reads them by it). */
+const FORK = "local.v = x + manager.run(fn)";
+const fork: Group = {
+  id: "fork",
+  title: "write one value past the fast slots, then open a scope (write + fork)",
+  sampleScale: 5,
+  baseline: row(
+    "map.set + als.run({}, fn)",
+    REF,
+    inStore((n) => {
+      const store = als.getStore()!;
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        store.map.set("x", i);
+        acc += als.run({} as Store, one);
+      }
       return acc;
     }),
+  ),
+  members: [
+    row(`${FORK}, 0 other locals set`, CL, writeThenFork(0)),
+    row(`${FORK}, 100 other locals set`, CL, writeThenFork(100)),
+    row(`${FORK}, 10^4 other locals set`, CL, writeThenFork(10_000)),
+  ],
+};
+
+/** The handler of the middleware rows: a constant, so the rows measure the wrapping. */
+const handler = (_x?: Req): number => 1;
+const wrapped = manager.middleware(handler);
+
+const middleware: Group = {
+  id: "middleware",
+  title: "call a handler in a new scope per request (`manager.middleware(h)(x)`)",
+  sampleScale: 5,
+  targets: { "manager.middleware(h)(x)": 1.1 },
+  baseline: row("(x) => als.run({ x }, h)", REF, (n) => {
+    const raw = (x: Req): number => als.run({ x } as unknown as Store, handler);
+    const x = new Req();
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += raw(x);
+    return acc;
+  }),
+  members: [
+    row("manager.middleware(h)(x)", CL, (n) => {
+      const x = new Req();
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += wrapped(x);
+      return acc;
+    }),
+  ],
+};
+
+// `middleware(h, { streams: true })` comes with `streamWithContext`: a build
+// without that export has no such option, and its rows are skipped.
+const hasStreams = "streamWithContext" in contextlocal;
+type Middleware = (
+  h: () => Response,
+  options?: { streams: boolean },
+) => () => Response;
+const middlewareOf = manager.middleware.bind(manager) as unknown as Middleware;
+const textResponse = (): Response => new Response("hello world");
+const streamResponse = (): Response =>
+  new Response(
+    new ReadableStream({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode("hello world"));
+        controller.close();
+      },
+    }),
+  );
+
+/**
+ * Calls the handler that `wrapper` makes `n` times, reading each response's
+ * body to the end as a server would (with `streams`, that is where the
+ * option's cost lies), and returns the bytes read.
+ */
+const responses = (wrapper: () => () => Response): BenchFn => {
+  let handle: (() => Response) | undefined;
+  return async (n) => {
+    handle ??= wrapper();
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += (await handle().arrayBuffer()).byteLength;
+    return bytes;
+  };
+};
+
+const streams: Group = {
+  id: "streams",
+  title: "per-request cost of `middleware(h, { streams: true })` (h returns a Response, read)",
+  sampleScale: 5,
+  baseline: row(
+    "middleware(h), text body",
+    REF,
+    responses(() => middlewareOf(textResponse)),
+  ),
+  members: [
     row(
-      "nestjs-cls cls.run(fn)",
-      "nestjs-cls",
-      inCls((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += cls.run(one);
-        return acc;
-      }),
+      "middleware(h, { streams: true }), text body",
+      CL,
+      responses(() => middlewareOf(textResponse, { streams: true })),
+    ),
+    row(
+      "middleware(h), streamed body",
+      CL,
+      responses(() => middlewareOf(streamResponse)),
+    ),
+    row(
+      "middleware(h, { streams: true }), streamed body",
+      CL,
+      responses(() => middlewareOf(streamResponse, { streams: true })),
     ),
   ],
 };
@@ -536,7 +595,7 @@ const openAsync: Group = {
   id: "open-async",
   title: "open a scope around an async function and await it",
   sampleScale: 5,
-  baseline: row("await als.run({}, async fn)", "baseline", async (n) => {
+  baseline: row("await als.run({}, async fn)", REF, async (n) => {
     let acc = 0;
     for (let i = 0; i < n; i++) acc += await als.run({} as Store, oneAsync);
     return acc;
@@ -553,74 +612,83 @@ const openAsync: Group = {
       for (let i = 0; i < n; i++) acc += await requestStack.run(item, oneAsync);
       return acc;
     }),
-    row("await unctx callAsync(obj, fn)", "unctx", async (n) => {
-      const item = new Req();
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += await unctx.callAsync(item, oneAsync);
-      return acc;
-    }),
-    row("await hono contextStorage()(c, next)", "hono", async (n) => {
-      const middleware = contextStorage();
-      const c = {} as Parameters<typeof middleware>[0];
-      let acc = 0;
-      const next = (): Promise<void> => {
-        acc++;
-        return Promise.resolve();
-      };
-      for (let i = 0; i < n; i++) await middleware(c, next);
-      return acc;
-    }),
-    row("await nestjs-cls cls.run(async fn)", "nestjs-cls", async (n) => {
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += await cls.run(oneAsync);
-      return acc;
-    }),
   ],
 };
 
-const groups: Group[] = [attr, method, top, read, write, pushPop, open, openAsync];
+const groups: Group[] = [
+  attr,
+  methodClass,
+  methodMap,
+  methodRequest,
+  top,
+  read,
+  write,
+  pushPop,
+  open,
+  fork,
+  middleware,
+  ...(hasStreams ? [streams] : []),
+  openAsync,
+];
+const SKIPPED = hasStreams ? [] : [
+  `group "${streams.id}" skipped: this build's LocalManager#middleware has no ` +
+  "{ streams: true } option (mod.ts exports no streamWithContext)",
+];
 
-/** contextlocal's rows and the floor run together; each peer runs in its own process. */
-const processOf = (by: string): string => by.startsWith("floor") ? CL : by;
+/** The processes each group runs in: contextlocal's, and one per peer that has rows for it. */
+function groupInfo(): { id: string; title: string; processes: string[] }[] {
+  return groups.map(({ id, title }) => ({
+    id,
+    title,
+    processes: [
+      CL,
+      ...PEERS.filter((peer) => peer.groups.includes(id)).map((p) => p.name),
+    ],
+  }));
+}
 
-const groupInfo = groups.map(({ id, title, target, targetRows, members }) => ({
-  id,
-  title,
-  target,
-  targetRows,
-  processes: [...new Set(members.map((m) => processOf(m.by)))],
-}));
+function printRows(title: string, result: readonly Row[]): void {
+  console.log(`\n## ${title}`);
+  for (const r of result) {
+    const target = r.target === undefined
+      ? ""
+      : ` (target <= x${r.target}) ${r.ratio <= r.target ? "met" : "NOT MET"}`;
+    console.log(
+      `${r.name.padEnd(52)} ${formatNs(r.ns).padStart(10)}  x${r.ratio.toFixed(2)}` +
+        ` ±${(r.iqr * 100).toFixed(0)}%${target}`,
+    );
+  }
+}
 
 async function runAll(argv: string[]): Promise<void> {
   const options = harnessOptions(argv.includes("--quick"));
-  const only = argv.find((a) => a.startsWith("--group="))?.slice("--group=".length).split(",");
-  // --by=NAME: only the baseline and NAME's rows (scripts/bench.mjs runs
-  // each library in its own process: running Hono's or unctx's rows slowed
-  // every Proxy row of the same process on Bun by ~60%, the floor included).
-  const by = argv.find((a) => a.startsWith("--by="))?.slice("--by=".length);
+  const only = argv.find((a) => a.startsWith("--group="))?.slice(
+    "--group=".length,
+  ).split(",");
+  // --by=NAME: only the reference and NAME's rows. Each library runs in its
+  // own process (running Hono's or unctx's rows slowed every Proxy row of the
+  // same process on Bun by ~60%, the reference included), and a peer's module
+  // is imported only in its own process.
+  const by = argv.find((a) => a.startsWith("--by="))?.slice("--by=".length) ??
+    CL;
+  const peerRows = by === CL ? undefined : await loadPeer(by, Req);
   const rows: Row[] = [];
-  console.log(`# micro benchmarks on ${runtimeName()}${by ? ` (${by})` : ""}`);
+  console.log(`# micro benchmarks on ${runtimeName()} (${by})`);
+  for (const message of SKIPPED) console.log(message);
   for (const whole of groups) {
     if (only && !only.includes(whole.id)) continue;
-    const members = whole.members.filter((m) => by === undefined || processOf(m.by) === by);
+    const members = peerRows ? peerRows[whole.id] ?? [] : whole.members;
     if (members.length === 0) continue;
     const group = { ...whole, members };
     const result = await runGroup(group, options);
     rows.push(...result);
-    console.log(`\n## ${group.title}`);
-    for (const r of result) {
-      const verdict = r.target === undefined ? "" : r.ratio <= r.target ? "  ok" : "  MISS";
-      console.log(
-        `${r.name.padEnd(44)} ${formatNs(r.ns).padStart(10)}  x${r.ratio.toFixed(2)}` +
-          ` ±${(r.iqr * 100).toFixed(0)}%${
-            r.target === undefined ? "" : ` (target <= ${r.target}x)`
-          }${verdict}`,
-      );
-    }
+    printRows(group.title, result);
   }
-  emit("micro", { groups: groupInfo, rows, sink: sinkValue() });
+  emit("micro", { rows, sink: sinkValue() });
 }
 
-// --list: only the groups (scripts/bench.mjs runs each group in its own process).
-if (args().includes("--list")) emit("micro", { groups: groupInfo, rows: [] });
-else await runAll(args());
+// --list: the groups and their processes (scripts/bench.mjs runs each
+// group in fresh processes).
+if (args().includes("--list")) {
+  emit("micro", { groups: groupInfo(), skipped: SKIPPED, rows: [] });
+} else await runAll(args());

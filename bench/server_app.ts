@@ -2,102 +2,158 @@
  * The hello-world server of the server benchmark, on this runtime's own
  * server: `Deno.serve`, `Bun.serve` or `node:http`.
  *
- * `--variant=plain` reads the request's URL and answers "hello world".
- * `--variant=als` does the same with a hand-written AsyncLocalStorage (one
- * `run` per request holding the request and a Map).
- * `--variant=contextlocal` does the same through contextlocal: each request
- * runs in `manager.middleware(handler)`, pushes the request on a LocalStack,
- * reads its URL through a `request` LocalProxy and writes `g.path`.
+ * - `--variant=plain`: reads the request's URL and answers "hello world".
+ * - `--variant=als`: the same inside one hand-written
+ *   `als.run({ req }, ...)` per request, reading the URL from the store.
+ * - `--variant=contextlocal`: the same through contextlocal: each request
+ *   runs in `manager.middleware(handler)`, pushes the request on a
+ *   LocalStack and reads its URL through a `request` LocalProxy.
+ * - `--variant=stream-plain`, `stream-als`, `stream-contextlocal` (web
+ *   servers only): the body is a ReadableStream whose `pull` reads the URL;
+ *   `stream-als` binds `pull` with `AsyncLocalStorage.snapshot()`,
+ *   `stream-contextlocal` uses `manager.middleware(handler, { streams: true })`.
  *
- * Prints `listening <port>` once it accepts connections; runs until killed.
+ * Prints `listening <port>` once it accepts connections (or `skip <why>` and
+ * exits when the variant does not exist here); runs until killed.
  *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
+import * as contextlocal from "../mod.ts";
+import { LocalManager, LocalProxy, LocalStack } from "../mod.ts";
 import { args } from "./_harness.ts";
-
-const argv = args();
-const option = (name: string, fallback: string): string =>
-  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const variant = option("variant", "plain");
-const port = Number(option("port", "0"));
-if (variant !== "plain" && variant !== "als" && variant !== "contextlocal") {
-  throw new TypeError(`--variant must be plain, als or contextlocal; received ${variant}`);
-}
 
 /** What a web handler (Deno.serve, Bun.serve) receives and node:http's request: both have a url. */
 interface HasUrl {
   readonly url?: string;
 }
 
+const BODY = "hello world";
+const BYTES = new TextEncoder().encode(BODY);
+
 const requestStack = new LocalStack<HasUrl>();
 const request = new LocalProxy(requestStack);
-const g = new Local<{ path: string }>();
-const manager = new LocalManager([requestStack, g]);
+const manager = new LocalManager([requestStack]);
+const als = new AsyncLocalStorage<{ req: HasUrl }>();
 
-const BODY = "hello world";
+type Web = (req: Request) => Response;
+type Node = (req: IncomingMessage, res: ServerResponse) => void;
+type StreamsMiddleware = (h: Web, options: { streams: boolean }) => Web;
 
-/** The work of one request; returns the body. Both variants read the URL once. */
-const plain = (req: HasUrl): string => {
-  const url = req.url ?? "";
-  return url.length > 0 ? BODY : "";
-};
-const withContext = (req: HasUrl): string => {
-  requestStack.push(req);
-  g.path = request.url ?? "";
-  return g.path.length > 0 ? BODY : "";
-};
-/** The hand-written equivalent: one AsyncLocalStorage holding the request and a map. */
-const als = new AsyncLocalStorage<{ req: HasUrl; map: Map<string, string> }>();
-const withAls = (req: HasUrl): string => {
-  const store = als.getStore()!;
-  store.req = req;
-  store.map.set("path", store.req.url ?? "");
-  return store.map.get("path")!.length > 0 ? BODY : "";
-};
-const work = variant === "plain" ? plain : variant === "als" ? withAls : withContext;
-// deno-lint-ignore no-explicit-any -- wraps every server's handler shape alike
-const wrap = <H extends (...a: any[]) => unknown>(handler: H): H => {
-  if (variant === "plain") return handler;
-  if (variant === "contextlocal") return manager.middleware(handler) as H;
-  // Two parameters, like the handler: Deno.serve looks at a handler's length.
-  return ((req: unknown, extra: unknown) =>
-    als.run({ req: {}, map: new Map() }, () => handler(req, extra))) as unknown as H;
-};
+/** A body that reads the URL through `url()` when the server pulls it. */
+const streamed = (url: () => string | undefined): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    pull(controller) {
+      controller.enqueue((url() ?? "").length > 0 ? BYTES : new Uint8Array());
+      controller.close();
+    },
+  });
 
-type WebHandler = (req: Request) => Response;
-const webHandler: WebHandler = (req) => new Response(work(req));
-const nodeHandler = (req: IncomingMessage, res: ServerResponse): void => {
-  res.end(work(req));
+type Handlers = { web: Web; node?: Node } | string;
+const text = (url: string | undefined): string => (url ?? "").length > 0 ? BODY : "";
+
+/**
+ * Each variant's handlers for web servers and for node:http, or why it does
+ * not exist (bench/server_load.mjs lists the variants it runs).
+ */
+const VARIANTS: Record<string, () => Handlers> = {
+  plain: () => ({
+    web: (req) => new Response(text(req.url)),
+    node: (req, res) => res.end(text(req.url)),
+  }),
+  als: () => ({
+    web: (req) => als.run({ req }, () => new Response(text(als.getStore()!.req.url))),
+    node: (req, res) => als.run({ req }, () => res.end(text(als.getStore()!.req.url))),
+  }),
+  contextlocal: () => ({
+    web: manager.middleware((req: Request) => {
+      requestStack.push(req);
+      return new Response(text(request.url));
+    }),
+    node: manager.middleware((req: IncomingMessage, res: ServerResponse) => {
+      requestStack.push(req);
+      res.end(text(request.url));
+    }),
+  }),
+  "stream-plain": () => ({ web: (req) => new Response(streamed(() => req.url)) }),
+  "stream-als": () => ({
+    web: (req) =>
+      als.run({ req }, () => {
+        const inRequest = AsyncLocalStorage.snapshot();
+        return new Response(streamed(() => inRequest(() => als.getStore()!.req.url)));
+      }),
+  }),
+  "stream-contextlocal": () => {
+    if (!("streamWithContext" in contextlocal)) {
+      return "LocalManager#middleware has no { streams: true } option in this build " +
+        "(mod.ts exports no streamWithContext)";
+    }
+    const middleware = manager.middleware.bind(manager) as unknown as StreamsMiddleware;
+    return {
+      web: middleware((req) => {
+        requestStack.push(req);
+        return new Response(streamed(() => request.url));
+      }, { streams: true }),
+    };
+  },
 };
 
 const runtime = globalThis as {
   Deno?: {
     serve: (
-      options: { port: number; hostname: string; onListen: (addr: { port: number }) => void },
-      handler: WebHandler,
+      options: {
+        port: number;
+        hostname: string;
+        onListen: (addr: { port: number }) => void;
+      },
+      handler: Web,
     ) => unknown;
   };
   Bun?: {
-    serve: (options: { port: number; hostname: string; fetch: WebHandler }) => { port: number };
+    serve: (
+      options: { port: number; hostname: string; fetch: Web },
+    ) => { port: number };
   };
 };
 
-const ready = (actual: number): void => console.log(`listening ${actual}`);
-
-if (runtime.Deno) {
-  const handler = wrap(webHandler);
-  runtime.Deno.serve({ port, hostname: "127.0.0.1", onListen: ({ port }) => ready(port) }, handler);
-} else if (runtime.Bun) {
-  const handler = wrap(webHandler);
-  ready(runtime.Bun.serve({ port, hostname: "127.0.0.1", fetch: handler }).port);
-} else {
-  const handler = wrap(nodeHandler);
-  const server = createServer(handler);
-  server.listen(port, "127.0.0.1", () => {
-    const address = server.address();
-    ready(typeof address === "object" && address !== null ? address.port : port);
-  });
+function serve(variant: string, port: number): void {
+  const chosen = VARIANTS[variant]();
+  if (typeof chosen === "string") return console.log(`skip ${chosen}`);
+  const ready = (actual: number): void => console.log(`listening ${actual}`);
+  if (runtime.Deno) {
+    runtime.Deno.serve({
+      port,
+      hostname: "127.0.0.1",
+      onListen: (a) => ready(a.port),
+    }, chosen.web);
+  } else if (runtime.Bun) {
+    ready(
+      runtime.Bun.serve({ port, hostname: "127.0.0.1", fetch: chosen.web })
+        .port,
+    );
+  } else if (chosen.node === undefined) {
+    console.log(
+      "skip node:http has no Response body to stream (web servers only)",
+    );
+  } else {
+    const server = createServer(chosen.node);
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      ready(
+        typeof address === "object" && address !== null ? address.port : port,
+      );
+    });
+  }
 }
+
+const argv = args();
+const option = (name: string, fallback: string): string =>
+  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+    fallback;
+const variant = option("variant", "plain");
+if (!Object.hasOwn(VARIANTS, variant)) {
+  const known = Object.keys(VARIANTS).join(", ");
+  throw new TypeError(`--variant must be one of ${known}; received ${variant}`);
+}
+serve(variant, Number(option("port", "0")));

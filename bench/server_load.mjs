@@ -1,31 +1,88 @@
-// The server benchmark's load side: starts bench/server_app.ts twice per
-// runtime (plain and contextlocal, as separate processes), then drives them
-// with autocannon in alternating rounds (A B, B A, ...) and reports the median
-// requests/s of each, their ratio, and the server CPU time per request read
-// from /proc (which still shows the library's cost when the client, sharing
-// the machine's cores, is the bottleneck).
-import { spawn } from "node:child_process";
+// The pinned server benchmark's load side. For one runtime it starts
+// bench/server_app.ts once per variant (each its own process, pinned to CPU 0
+// with `taskset -c 0`), then drives each with wrk (pinned to CPU 1, one
+// thread, 50 connections, 127.0.0.1) in interleaved rounds (the order rotates
+// each round). Per run it records requests/s and the server's own CPU time
+// per request: utime + stime of the server process (all its threads) from
+// /proc/<pid>/stat, over the measured window, divided by the requests wrk
+// completed. Pinning makes the server the bottleneck; CPU per request then
+// shows the library's cost even where req/s cannot.
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const app = `${root}bench/server_app.ts`;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-/** A: no context; control: a hand-written AsyncLocalStorage; B: contextlocal. */
-const VARIANTS = ["plain", "als", "contextlocal"];
+const SERVER_CPU = "0";
+const CLIENT_CPU = "1";
+/** Every variant of bench/server_app.ts; stream-* exist on web servers only. */
+export const VARIANTS = [
+  "plain",
+  "als",
+  "contextlocal",
+  "stream-plain",
+  "stream-als",
+  "stream-contextlocal",
+];
 
 /** The command that runs `file` on `runtime`, with the tools from node_modules/.bin. */
 export function runtimeCommand(runtime, file, extra = [], flags = []) {
   const bin = `${root}node_modules/.bin/`;
-  if (runtime === "deno") return [`${bin}deno`, "run", "-A", ...flags, file, ...extra];
+  if (runtime === "deno") {
+    return [`${bin}deno`, "run", "-A", ...flags, file, ...extra];
+  }
   if (runtime === "bun") return [`${bin}bun`, ...flags, file, ...extra];
   return [`${bin}node`, ...flags, file, ...extra];
 }
 
+/** Whether `command argv` runs and exits 0. */
+const succeeds = (command, argv) => {
+  try {
+    execFileSync(command, argv, { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Whether `command` exists (whatever its exit code: `wrk -v` exits 1). */
+const installed = (command) => {
+  try {
+    execFileSync(command, ["-v"], { stdio: "ignore" });
+  } catch (error) {
+    return error.code !== "ENOENT";
+  }
+  return true;
+};
+
+/**
+ * Why the pinned benchmark cannot run here, or undefined when it can: it
+ * needs wrk, taskset, /proc and two CPUs.
+ */
+export function serverBenchUnavailable() {
+  if (!installed("wrk")) {
+    return "wrk is not installed: on Debian/Ubuntu `sudo apt-get install -y wrk` " +
+      "(https://github.com/wg/wrk elsewhere); the server benchmark is skipped";
+  }
+  if (!succeeds("taskset", ["-c", SERVER_CPU, "true"])) {
+    return "taskset (util-linux) cannot pin to CPU 0; the server benchmark is skipped";
+  }
+  if (!succeeds("taskset", ["-c", CLIENT_CPU, "true"])) {
+    return "this machine has no CPU 1 to pin the client to; the server benchmark is skipped";
+  }
+  return undefined;
+}
+
 function startServer(runtime, variant) {
-  const [cmd, ...argv] = runtimeCommand(runtime, app, [`--variant=${variant}`, "--port=0"]);
-  const child = spawn(cmd, argv, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const [cmd, ...argv] = runtimeCommand(runtime, app, [
+    `--variant=${variant}`,
+    "--port=0",
+  ]);
+  // taskset execs the runtime, so the child's pid is the server's.
+  const child = spawn("taskset", ["-c", SERVER_CPU, cmd, ...argv], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
@@ -34,18 +91,27 @@ function startServer(runtime, variant) {
     }, 30_000);
     const onData = (chunk) => {
       out += chunk;
-      const match = out.match(/listening (\d+)/);
-      if (match) {
+      const listening = out.match(/listening (\d+)/);
+      const skip = out.match(/^skip (.*)$/m);
+      if (listening || skip) {
         clearTimeout(timer);
         child.stdout.off("data", onData);
-        resolve({ child, port: Number(match[1]), variant });
+        if (skip) child.kill("SIGKILL");
+        resolve({
+          child,
+          variant,
+          port: Number(listening?.[1]),
+          skipped: skip?.[1],
+        });
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk) => (out += chunk));
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`${runtime} ${variant} server exited with ${code}: ${out}`));
+      reject(
+        new Error(`${runtime} ${variant} server exited with ${code}: ${out}`),
+      );
     });
   });
 }
@@ -57,20 +123,66 @@ function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/**
+ * Fails unless the server answers "hello world": wrk counts responses, not
+ * their bodies, and a streamed body that lost its scope would still be a 200.
+ */
+async function checkBody(server) {
+  const response = await fetch(`http://127.0.0.1:${server.port}/hello`);
+  const body = await response.text();
+  if (response.status !== 200 || body !== "hello world") {
+    throw new Error(`${server.variant}: answered ${response.status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** Runs wrk pinned to the client CPU and returns its output. */
+function wrk(port, seconds, connections) {
+  const argv = [
+    "-c",
+    CLIENT_CPU,
+    "wrk",
+    "-t1",
+    `-c${connections}`,
+    // wrk takes whole seconds only.
+    `-d${Math.max(1, Math.round(seconds))}s`,
+    `http://127.0.0.1:${port}/hello`,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn("taskset", argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (out += chunk));
+    child.on(
+      "close",
+      (code) => (code === 0 ? resolve(out) : reject(new Error(out))),
+    );
+  });
+}
+
+/** requests, requests/s and failures from wrk's report. */
+export function parseWrk(out) {
+  const requests = Number(out.match(/(\d+) requests in/)?.[1]);
+  const rps = Number(out.match(/Requests\/sec:\s*([\d.]+)/)?.[1]);
+  if (!Number.isFinite(requests) || !Number.isFinite(rps)) {
+    throw new Error(`could not read wrk's report: ${out}`);
+  }
+  const non2xx = Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  const socket = out.match(
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/,
+  );
+  const errors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  return { requests, rps, failures: non2xx + errors };
+}
+
 async function load(server, seconds, connections) {
   const before = cpuTicks(server.child.pid);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}/hello`,
-    connections,
-    duration: seconds,
-  });
+  const out = await wrk(server.port, seconds, connections);
   const cpuSeconds = (cpuTicks(server.child.pid) - before) / TICKS_PER_SECOND;
-  const failures = result.errors + result.timeouts + result.non2xx;
-  if (failures > 0) throw new Error(`${server.variant}: ${failures} failed requests`);
-  return {
-    rps: result.requests.average,
-    cpuUsPerRequest: (cpuSeconds * 1e6) / result.requests.total,
-  };
+  const { requests, rps, failures } = parseWrk(out);
+  if (failures > 0) {
+    throw new Error(`${server.variant}: ${failures} failed requests\n${out}`);
+  }
+  return { rps, requests, cpuUsPerRequest: (cpuSeconds * 1e6) / requests };
 }
 
 const median = (values) => {
@@ -78,43 +190,83 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const spread = (values) => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
+
+/** Pairs of variants whose CPU per request is compared within each round: [name, over, under]. */
+export const SERVER_RATIOS = [
+  ["als / plain", "als", "plain"],
+  ["contextlocal / plain", "contextlocal", "plain"],
+  ["contextlocal / als", "contextlocal", "als"],
+  ["stream-als / stream-plain", "stream-als", "stream-plain"],
+  ["stream-contextlocal / stream-als", "stream-contextlocal", "stream-als"],
+  ["stream-contextlocal / contextlocal", "stream-contextlocal", "contextlocal"],
+];
 
 /**
- * Runs the A/B server benchmark on one runtime.
- * @returns {Promise<object>} medians, ratio and every round's figures.
+ * Runs the pinned server benchmark on one runtime.
+ * @returns {Promise<object>} per variant: req/s and CPU µs/request (median,
+ * min, max over rounds); per pair: the CPU ratio within each round; every run.
  */
-export async function serverBench(runtime, { rounds, seconds, warmupSeconds, connections, log }) {
+export async function serverBench(
+  runtime,
+  { rounds, seconds, warmupSeconds, connections, log },
+) {
   const servers = [];
+  const skipped = {};
   try {
-    for (const variant of VARIANTS) servers.push(await startServer(runtime, variant));
-    for (const server of servers) await load(server, warmupSeconds, connections);
-    const runs = Object.fromEntries(VARIANTS.map((variant) => [variant, []]));
+    for (const variant of VARIANTS) {
+      const server = await startServer(runtime, variant);
+      if (server.skipped === undefined) {
+        servers.push(server);
+        await checkBody(server);
+      } else {
+        skipped[variant] = server.skipped;
+        log(`  ${runtime} ${variant}: skipped (${server.skipped})`);
+      }
+    }
+    for (const server of servers) {
+      await load(server, warmupSeconds, connections);
+    }
+    const runs = Object.fromEntries(servers.map((s) => [s.variant, []]));
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      for (const server of order) {
+      // Rotate the order, so no variant always runs first (or right after another).
+      const shift = round % servers.length;
+      for (
+        const server of [...servers.slice(shift), ...servers.slice(0, shift)]
+      ) {
         const run = await load(server, seconds, connections);
-        runs[server.variant].push(run);
+        runs[server.variant][round] = run;
         log(
-          `  ${runtime} round ${round + 1} ${server.variant.padEnd(12)} ${
+          `  ${runtime} round ${round + 1} ${server.variant.padEnd(20)} ${
             run.rps.toFixed(0).padStart(7)
-          } req/s, server CPU ${run.cpuUsPerRequest.toFixed(1)} µs/request`,
+          } req/s, server CPU ${run.cpuUsPerRequest.toFixed(2)} µs/request`,
         );
       }
     }
-    const rps = (variant) => median(runs[variant].map((r) => r.rps));
-    const cpu = (variant) => median(runs[variant].map((r) => r.cpuUsPerRequest));
+    const variants = Object.fromEntries(
+      Object.entries(runs).map(([variant, list]) => [variant, {
+        rps: spread(list.map((r) => r.rps)),
+        cpuUsPerRequest: spread(list.map((r) => r.cpuUsPerRequest)),
+        requests: list.reduce((sum, r) => sum + r.requests, 0),
+      }]),
+    );
     // Ratios are paired within each round (the variants run back to back),
-    // then the median is taken, so load from elsewhere that drifts between
-    // rounds cancels out.
-    const paired = (variant, field) =>
-      median(runs[variant].map((run, i) => run[field] / runs.plain[i][field]));
-    const variants = Object.fromEntries(VARIANTS.map((variant) => [variant, {
-      rps: rps(variant),
-      cpuUsPerRequest: cpu(variant),
-      rpsRatio: paired(variant, "rps"),
-      cpuRatio: paired(variant, "cpuUsPerRequest"),
-    }]));
-    return { rounds, seconds, connections, variants, runs };
+    // so load from elsewhere that drifts between rounds cancels out.
+    const ratios = {};
+    for (const [name, over, under] of SERVER_RATIOS) {
+      if (!runs[over] || !runs[under]) continue;
+      ratios[name] = {
+        cpu: spread(
+          runs[over].map((run, i) => run.cpuUsPerRequest / runs[under][i].cpuUsPerRequest),
+        ),
+        rps: spread(runs[over].map((run, i) => run.rps / runs[under][i].rps)),
+      };
+    }
+    return { rounds, seconds, connections, variants, ratios, skipped, runs };
   } finally {
     for (const server of servers) server.child.kill("SIGKILL");
   }

@@ -59,7 +59,7 @@ const steps = {
   npm: [["npm package", [process.execPath, "scripts/test_npm_package.mjs"], tapCounts]],
   checks: [
     // bench/ is type-checked by `npm run bench`, which installs its dependencies.
-    ["deno check", ["deno", "check", ...present(["mod.ts", "tests/", "examples/"])]],
+    ["deno check", ["deno", "check", ...present(["mod.ts", "tests/", "examples/", "bench/"])]],
     ["deno check README", ["deno", "check", "--doc-only", "README.md"]],
     ["deno lint", ["deno", "lint"]],
     ["deno fmt", ["deno", "fmt", "--check"]],
