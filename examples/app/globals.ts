@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Local, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
+import { inScope, Local, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 
 /** What an application is: a name and its configuration. */
 export interface App {
@@ -52,9 +52,12 @@ export interface Globals {
   startedAt: number;
 }
 
-const requestStack = new LocalStack<Request>();
-const appStack = new LocalStack<App>();
-const sessionSlot = new Local<{ session: Session }>();
+// Strict: used outside any scope (a handler the middleware does not wrap, a
+// framework hook that runs before the scope opens) they throw at once
+// instead of sharing the root scope between requests.
+const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
+const appStack = new LocalStack<App>({ strict: true, name: "appStack" });
+const sessionSlot = new Local<{ session: Session }>({ strict: true, name: "session" });
 
 /** The current request (Flask's `request`): a proxy over a stack of Requests. */
 export const request: Request = new LocalProxy(requestStack, undefined, {
@@ -72,7 +75,7 @@ export const session: Session = new LocalProxy(sessionSlot, "session", {
 });
 
 /** Scratch space for one request (Flask's `g`). */
-export const g: Local<Globals> = new Local<Globals>();
+export const g: Local<Globals> = new Local<Globals>({ strict: true, name: "g" });
 
 /**
  * Opens one scope per call of the handler it wraps: pass
@@ -91,7 +94,7 @@ export function openRequest(req: Request, app: App): void {
   g.startedAt = Date.now();
 }
 
-/** Whether a request is bound in the current scope. */
+/** Whether a request is bound in the current scope (Flask's `has_request_context`). */
 export function hasRequest(): boolean {
-  return requestStack.top !== undefined;
+  return inScope() && requestStack.top !== undefined;
 }
