@@ -39,7 +39,7 @@ export function topReader(stack: object): () => unknown {
  * A Local's values in one scope. `epoch` says which scope epoch may mutate
  * `values` in place (see `_scope.ts`).
  */
-interface LocalEntry {
+export interface LocalEntry {
   readonly epoch: number;
   readonly values: Map<PropertyKey, unknown>;
 }

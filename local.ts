@@ -21,6 +21,7 @@
  * @module
  */
 import {
+  FAST_SLOTS,
   localSlots,
   type Operation,
   registerSlot,
@@ -28,7 +29,7 @@ import {
   type Scope,
   storage,
 } from "./_scope.ts";
-import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
+import { entryOf, type LocalEntry, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
 export type { LocalOptions } from "./_local_options.ts";
@@ -221,6 +222,31 @@ function checkDescriptor(slot: object, key: PropertyKey, descriptor: PropertyDes
   }
 }
 
+/**
+ * The handler of a Local in a fast slot: `get` and `set` read the slot's
+ * entry straight from `Scope#fast` (the hottest paths; no index lookup) and
+ * `set` writes in place when the entry belongs to the current epoch.
+ */
+function fastHandler(index: number): ProxyHandler<object> {
+  return {
+    ...handler,
+    get(slot, key) {
+      if (key === ITERATOR) return iteratorOf(slot);
+      const scope = storage.getStore() ?? rootScopeFor(slot, READ, key);
+      const entry = scope.fast[index] as LocalEntry | undefined;
+      return entry === undefined ? undefined : entry.values.get(key);
+    },
+    set(slot, key, value) {
+      if (key === ITERATOR) throw reservedKeyError("assign");
+      const scope = storage.getStore() ?? rootScopeFor(slot, WRITE, key);
+      const entry = scope.fast[index] as LocalEntry | undefined;
+      if (entry !== undefined && entry.epoch === scope.epoch) entry.values.set(key, value);
+      else ownValues(scope, slot).set(key, value);
+      return true;
+    },
+  };
+}
+
 function reservedKeyError(action: string): TypeError {
   return new TypeError(
     `cannot ${action} Symbol.iterator on a Local: it is reserved so that \`for (const [key, value] of local)\` works`,
@@ -245,9 +271,9 @@ const LocalClass = class Local {
   constructor(options?: LocalOptions) {
     const { strict, name, label } = checkOptions("Local", options);
     // The instance is the slot: the key of this Local's values in each scope.
-    registerSlot(this, strict ? label : undefined);
+    const index = registerSlot(this, strict ? label : undefined);
     if (name !== undefined) names.set(this, name);
-    const proxy = new Proxy(this, handler);
+    const proxy = new Proxy(this, index < FAST_SLOTS ? fastHandler(index) : handler);
     localSlots.set(proxy, this);
     return proxy as this;
   }

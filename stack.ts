@@ -193,11 +193,16 @@ export class LocalStack<T> {
    * ```
    */
   get top(): T | undefined {
-    LocalStack.#check(this, "top");
-    // The hottest read (every LocalProxy of a stack goes through it): the
-    // fast-slot case inlined.
+    // The hottest read (every LocalProxy of a stack goes through it): one
+    // private read doubles as the receiver check, and the fast slot is read
+    // straight from the store.
+    let index: number;
+    try {
+      index = this.#index;
+    } catch {
+      throw LocalStack.#wrongReceiver(this, "top");
+    }
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
-    const index = this.#index;
     const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
       | Frame<T>
       | undefined;
@@ -243,12 +248,16 @@ export class LocalStack<T> {
   /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
   static #check(self: unknown, member: string): void {
     if (typeof self !== "object" || self === null || !(#index in self)) {
-      throw typeError(
-        `LocalStack#${member}`,
-        `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
-        self,
-      );
+      throw LocalStack.#wrongReceiver(self, member);
     }
+  }
+
+  static #wrongReceiver(self: unknown, member: string): TypeError {
+    return typeError(
+      `LocalStack#${member}`,
+      `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
+      self,
+    );
   }
 
   static {
