@@ -43,13 +43,20 @@ export type LocalEntryOf<T extends object> = {
  * A context-local namespace: every property is a value of the current scope.
  * Unset properties read as `undefined`.
  *
- * @example
+ * @typeParam T The names and types of the values; every one is optional.
+ *
+ * @example Typed values, each possibly unset
  * ```ts
- * import { Local } from "@contextlocal/contextlocal";
+ * import { Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const g: Local<{ user: string; roles: string[] }> = new Local();
- * g.user = "ada";
- * const user: string | undefined = g.user;
+ * new LocalManager().run(() => {
+ *   g.user = "ada";
+ *   const user: string | undefined = g.user;
+ *   assert.equal(user, "ada");
+ *   assert.equal(g.roles, undefined);
+ * });
  * ```
  */
 export type Local<T extends object = Record<PropertyKey, unknown>> =
@@ -61,11 +68,17 @@ export type Local<T extends object = Record<PropertyKey, unknown>> =
  * `LocalManager` and `LocalProxy` accept (they check at run time that it is
  * a Local).
  *
- * @example
+ * @example Locals of different types in one list
  * ```ts
- * import { type AnyLocal, Local } from "@contextlocal/contextlocal";
+ * import { type AnyLocal, Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const locals: AnyLocal[] = [new Local<{ user: string }>(), new Local<{ id: number }>()];
+ * const locals: AnyLocal[] = [
+ *   new Local<{ user: string }>(),
+ *   new Local<{ id: number }>(),
+ * ];
+ * const manager = new LocalManager(locals);
+ * assert.ok(manager instanceof LocalManager);
  * ```
  */
 export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
@@ -73,12 +86,13 @@ export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
 /**
  * The constructor of {@linkcode Local}.
  *
- * @example
+ * @example Every Local is an instance of Local
  * ```ts
  * import { Local } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: string }>();
- * console.log(g instanceof Local); // true
+ * assert.ok(g instanceof Local);
  * ```
  */
 export interface LocalConstructor {
@@ -101,18 +115,19 @@ export interface LocalConstructor {
    *   g.requestId = "r-1";
    *   assert.equal(g.requestId, "r-1");
    * });
-   * assert.throws(() => g.requestId, /reading g\.requestId outside any scope/);
+   * assert.throws(() => g.requestId, /reading g\.requestId outside any/);
    * ```
    */
   new <T extends object = Record<PropertyKey, unknown>>(options?: LocalOptions): Local<T>;
   /**
    * The prototype every Local reports, so that `local instanceof Local` holds.
    *
-   * @example
+   * @example The prototype a Local reports
    * ```ts
    * import { Local } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * console.log(Object.getPrototypeOf(new Local()) === Local.prototype); // true
+   * assert.equal(Object.getPrototypeOf(new Local()), Local.prototype);
    * ```
    */
   readonly prototype: Local<Record<PropertyKey, unknown>>;
@@ -306,9 +321,12 @@ const LocalClass = class Local {
  * `Object.keys`, `Object.entries`, spread and `for (const [k, v] of local)`
  * see the current scope's values, and names such as `__proto__`,
  * `constructor` or `toString` are plain keys that never touch a prototype.
- * `Symbol.iterator` is the one reserved key.
+ * `Symbol.iterator` is the one reserved key. Properties are always plain,
+ * writable, enumerable and configurable data properties:
+ * `Object.defineProperty` may leave attributes out (a missing `value` keeps
+ * the current one) but refuses accessors and any attribute set to `false`.
  *
- * @example
+ * @example Spread, iterate and `in` see the current scope
  * ```ts
  * import { Local, LocalManager } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
