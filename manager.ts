@@ -25,7 +25,7 @@ import {
   storage,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
-import { slotOfReleasable } from "./_local_values.ts";
+import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
 
 /**
@@ -90,12 +90,12 @@ export class LocalManager {
       this.#slots = Array.from(locals as Iterable<unknown>, (local, index) => {
         const slot = slotOfReleasable(local);
         if (slot === undefined) {
-          throw typeError(what, `a Local or LocalStack at index ${index}`, local);
+          throw notReleasable(what, `a Local or LocalStack at index ${index}`, local);
         }
         return slot;
       });
     } else {
-      throw typeError(what, "a Local, a LocalStack, an iterable of them, or undefined", locals);
+      throw notReleasable(what, "a Local, a LocalStack, an iterable of them, or undefined", locals);
     }
   }
 

@@ -18,8 +18,7 @@
  * @module
  */
 import { type Operation, releaseSlot } from "./_scope.ts";
-import { slotOfReleasable } from "./_local_values.ts";
-import { typeError } from "./_describe.ts";
+import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { AnyLocal } from "./local.ts";
 import type { LocalStack } from "./stack.ts";
 
@@ -67,6 +66,6 @@ const RELEASE: Operation = (name) => `releaseLocal(${name})`;
  */
 export function releaseLocal(local: Releasable): void {
   const slot = slotOfReleasable(local);
-  if (slot === undefined) throw typeError("releaseLocal()", "a Local or LocalStack", local);
+  if (slot === undefined) throw notReleasable("releaseLocal()", "a Local or LocalStack", local);
   releaseSlot(slot, RELEASE);
 }
