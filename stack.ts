@@ -41,10 +41,11 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** What `push()` returns: disposing it undoes that push, once. */
 class Pushed implements Disposable {
   #scope: Scope | undefined;
-  readonly #stack: object;
+  /** The stack's slot index. */
+  readonly #stack: number;
   #frame: Frame<unknown> | undefined;
 
-  constructor(scope: Scope, stack: object, frame: Frame<unknown>) {
+  constructor(scope: Scope, stack: number, frame: Frame<unknown>) {
     this.#scope = scope;
     this.#stack = stack;
     this.#frame = frame;
@@ -160,7 +161,8 @@ export class LocalStack<T> {
       );
     }
     const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
-    return new Pushed(scope, this, pushFrame(scope, this, item) as Frame<unknown>);
+    const index = this.#index;
+    return new Pushed(scope, index, pushFrame(scope, index, item) as Frame<unknown>);
   }
 
   /**
@@ -183,7 +185,7 @@ export class LocalStack<T> {
    */
   pop(): T | undefined {
     LocalStack.#check(this, "pop()");
-    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
+    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this.#index);
   }
 
   /**
@@ -210,7 +212,7 @@ export class LocalStack<T> {
       throw LocalStack.#wrongReceiver(this, "top");
     }
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
-    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
+    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, index)) as
       | Frame<T>
       | undefined;
     return frame === undefined ? undefined : frame.item;
@@ -249,7 +251,7 @@ export class LocalStack<T> {
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    pushFrame(scope, this, item);
+    pushFrame(scope, this.#index, item);
     return storage.run(scope, fn);
   }
 
@@ -286,7 +288,7 @@ export class LocalStack<T> {
         } catch {
           return `${title} <outside any scope>`;
         }
-        return `${title} ${inspect({ top: topFrame(scope, this)?.item }, options)}`;
+        return `${title} ${inspect({ top: topFrame(scope, this.#index)?.item }, options)}`;
       },
       configurable: true,
       writable: true,
