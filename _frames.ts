@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { deleteAt, readAt, type Scope, writeAt } from "./_scope.ts";
+import { deleteSlot, readSlot, type Scope, writeSlot } from "./_scope.ts";
 
 /** One pushed item. */
 export interface Frame<T> {
@@ -36,23 +36,20 @@ const REMOVED: unknown = Symbol("removed push");
 /** A shared frame -> its copy in the epoch that removed a frame below it. */
 const copies = new WeakMap<Frame<unknown>, Frame<unknown>>();
 
-// Every function takes the stack's slot index (`stack`), not the stack: the
-// hot paths then skip the index lookup.
-
-/** The top frame in `scope` of the stack whose slot index is `stack`. */
-export function topFrame<T>(scope: Scope, stack: number): Frame<T> | undefined {
-  return readAt(scope, stack) as Frame<T> | undefined;
+/** `stack`'s top frame in `scope`. */
+export function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
+  return readSlot(scope, stack) as Frame<T> | undefined;
 }
 
 /** Puts a new frame holding `item` on top of `stack` in `scope`. */
-export function pushFrame<T>(scope: Scope, stack: number, item: T): Frame<T> {
+export function pushFrame<T>(scope: Scope, stack: object, item: T): Frame<T> {
   const frame: Frame<T> = { item, below: topFrame<T>(scope, stack), epoch: scope.epoch };
-  writeAt(scope, stack, frame);
+  writeSlot(scope, stack, frame);
   return frame;
 }
 
 /** Removes `stack`'s top frame from `scope` and returns its item. */
-export function popFrame<T>(scope: Scope, stack: number): T | undefined {
+export function popFrame<T>(scope: Scope, stack: object): T | undefined {
   const frame = topFrame<T>(scope, stack);
   if (frame === undefined) return undefined;
   setTop(scope, stack, frame.below);
@@ -60,14 +57,14 @@ export function popFrame<T>(scope: Scope, stack: number): T | undefined {
 }
 
 /** Makes the first live frame from `frame` down the top of `stack` in `scope`. */
-function setTop<T>(scope: Scope, stack: number, frame: Frame<T> | undefined): void {
+function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
   while (frame !== undefined && frame.item === REMOVED) frame = frame.below;
-  if (frame === undefined) deleteAt(scope, stack);
-  else writeAt(scope, stack, frame);
+  if (frame === undefined) deleteSlot(scope, stack);
+  else writeSlot(scope, stack, frame);
 }
 
 /** Undoes the push that created `frame` in `scope`, wherever it is by now. */
-export function removeFrame<T>(scope: Scope, stack: number, frame: Frame<T>): void {
+export function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): void {
   const epoch = scope.epoch;
   let target = frame;
   while (target.epoch !== epoch) {
@@ -92,7 +89,7 @@ function bury<T>(frame: Frame<T>): void {
 }
 
 /** Removes a shared `target`, copying the live shared frames above it into this epoch. */
-function removeShared<T>(scope: Scope, stack: number, target: Frame<T>): void {
+function removeShared<T>(scope: Scope, stack: object, target: Frame<T>): void {
   const epoch = scope.epoch;
   const shared: Frame<T>[] = [];
   let lowestOwn: Frame<T> | undefined;

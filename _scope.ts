@@ -247,21 +247,13 @@ export function slotIndex(slot: object): number {
 
 /** `slot`'s value in `scope`: a Local's entry, a LocalStack's top frame, or `undefined`. */
 export function readSlot(scope: Scope, slot: object): unknown {
-  return readAt(scope, (slot as Indexed)[SLOT_INDEX]);
+  const index = (slot as Indexed)[SLOT_INDEX];
+  return index < FAST_SLOTS ? scope.fast[index] : readDeep(scope, index - FAST_SLOTS);
 }
 
 /** Sets `slot`'s value in `scope` only. */
 export function writeSlot(scope: Scope, slot: object, value: object): void {
-  writeAt(scope, (slot as Indexed)[SLOT_INDEX], value);
-}
-
-/** The value of the slot whose index is `index` in `scope` (see {@linkcode readSlot}). */
-export function readAt(scope: Scope, index: number): unknown {
-  return index < FAST_SLOTS ? scope.fast[index] : readDeep(scope, index - FAST_SLOTS);
-}
-
-/** Sets the value of the slot whose index is `index` in `scope` only. */
-export function writeAt(scope: Scope, index: number, value: object): void {
+  const index = (slot as Indexed)[SLOT_INDEX];
   if (index < FAST_SLOTS) ownFast(scope)[index] = value;
   else writeDeep(scope, index - FAST_SLOTS, value);
 }
@@ -276,11 +268,7 @@ function ownFast(scope: Scope): unknown[] {
 
 /** Removes `slot`'s value from `scope` only. */
 export function deleteSlot(scope: Scope, slot: object): void {
-  deleteAt(scope, (slot as Indexed)[SLOT_INDEX]);
-}
-
-/** Removes the value of the slot whose index is `index` from `scope` only. */
-export function deleteAt(scope: Scope, index: number): void {
+  const index = (slot as Indexed)[SLOT_INDEX];
   if (index < FAST_SLOTS) {
     if (scope.fast[index] !== undefined) ownFast(scope)[index] = undefined;
   } else if (readDeep(scope, index - FAST_SLOTS) !== undefined) {

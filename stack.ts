@@ -41,11 +41,10 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** What `push()` returns: disposing it undoes that push, once. */
 class Pushed implements Disposable {
   #scope: Scope | undefined;
-  /** The stack's slot index. */
-  readonly #stack: number;
+  readonly #stack: object;
   #frame: Frame<unknown> | undefined;
 
-  constructor(scope: Scope, stack: number, frame: Frame<unknown>) {
+  constructor(scope: Scope, stack: object, frame: Frame<unknown>) {
     this.#scope = scope;
     this.#stack = stack;
     this.#frame = frame;
@@ -161,8 +160,7 @@ export class LocalStack<T> {
       );
     }
     const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
-    const index = this.#index;
-    return new Pushed(scope, index, pushFrame(scope, index, item) as Frame<unknown>);
+    return new Pushed(scope, this, pushFrame(scope, this, item) as Frame<unknown>);
   }
 
   /**
@@ -185,7 +183,7 @@ export class LocalStack<T> {
    */
   pop(): T | undefined {
     LocalStack.#check(this, "pop()");
-    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this.#index);
+    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
   }
 
   /**
@@ -212,7 +210,7 @@ export class LocalStack<T> {
       throw LocalStack.#wrongReceiver(this, "top");
     }
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
-    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, index)) as
+    const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
       | Frame<T>
       | undefined;
     return frame === undefined ? undefined : frame.item;
@@ -251,7 +249,7 @@ export class LocalStack<T> {
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    pushFrame(scope, this.#index, item);
+    pushFrame(scope, this, item);
     return storage.run(scope, fn);
   }
 
@@ -288,7 +286,7 @@ export class LocalStack<T> {
         } catch {
           return `${title} <outside any scope>`;
         }
-        return `${title} ${inspect({ top: topFrame(scope, this.#index)?.item }, options)}`;
+        return `${title} ${inspect({ top: topFrame(scope, this)?.item }, options)}`;
       },
       configurable: true,
       writable: true,
