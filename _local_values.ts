@@ -9,6 +9,7 @@ import {
   currentScope,
   FAST_SLOTS,
   localSlots,
+  proxyRegistry,
   readSlot,
   rootScope,
   type Scope,
@@ -18,6 +19,7 @@ import {
   writeSlot,
 } from "./_scope.ts";
 import type { Frame } from "./_frames.ts";
+import { typeError } from "./_describe.ts";
 
 /**
  * A function returning the current top item of `stack` (a LocalStack of any
@@ -39,7 +41,7 @@ export function topReader(stack: object): () => unknown {
  * A Local's values in one scope. `epoch` says which scope epoch may mutate
  * `values` in place (see `_scope.ts`).
  */
-interface LocalEntry {
+export interface LocalEntry {
   readonly epoch: number;
   readonly values: Map<PropertyKey, unknown>;
 }
@@ -77,6 +79,22 @@ export function slotOfLocal(value: unknown): object | undefined {
 export function snapshot(scope: Scope, slot: object): [PropertyKey, unknown][] {
   const entry = entryOf(scope, slot);
   return entry === undefined ? [] : [...entry.values];
+}
+
+/**
+ * The TypeError for a value that should have been a Local or LocalStack. A
+ * LocalProxy is named as such without being read: reading an unbound one
+ * (even its `name`) throws its unbound message instead.
+ */
+export function notReleasable(what: string, expected: string, value: unknown): TypeError {
+  if ((typeof value === "object" || typeof value === "function") && value !== null) {
+    if (proxyRegistry.has(value)) {
+      return new TypeError(
+        `${what} expects ${expected}; received a LocalProxy (pass the Local or LocalStack it reads)`,
+      );
+    }
+  }
+  return typeError(what, expected, value);
 }
 
 /** The slot of a Local or LocalStack (of any copy), or `undefined`. */

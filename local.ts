@@ -21,6 +21,7 @@
  * @module
  */
 import {
+  FAST_SLOTS,
   localSlots,
   type Operation,
   registerSlot,
@@ -28,7 +29,7 @@ import {
   type Scope,
   storage,
 } from "./_scope.ts";
-import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
+import { entryOf, type LocalEntry, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
 export type { LocalOptions } from "./_local_options.ts";
@@ -42,13 +43,20 @@ export type LocalEntryOf<T extends object> = {
  * A context-local namespace: every property is a value of the current scope.
  * Unset properties read as `undefined`.
  *
- * @example
+ * @typeParam T The names and types of the values; every one is optional.
+ *
+ * @example Typed values, each possibly unset
  * ```ts
- * import { Local } from "@contextlocal/contextlocal";
+ * import { Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const g: Local<{ user: string; roles: string[] }> = new Local();
- * g.user = "ada";
- * const user: string | undefined = g.user;
+ * new LocalManager().run(() => {
+ *   g.user = "ada";
+ *   const user: string | undefined = g.user;
+ *   assert.equal(user, "ada");
+ *   assert.equal(g.roles, undefined);
+ * });
  * ```
  */
 export type Local<T extends object = Record<PropertyKey, unknown>> =
@@ -60,11 +68,17 @@ export type Local<T extends object = Record<PropertyKey, unknown>> =
  * `LocalManager` and `LocalProxy` accept (they check at run time that it is
  * a Local).
  *
- * @example
+ * @example Locals of different types in one list
  * ```ts
- * import { type AnyLocal, Local } from "@contextlocal/contextlocal";
+ * import { type AnyLocal, Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const locals: AnyLocal[] = [new Local<{ user: string }>(), new Local<{ id: number }>()];
+ * const locals: AnyLocal[] = [
+ *   new Local<{ user: string }>(),
+ *   new Local<{ id: number }>(),
+ * ];
+ * const manager = new LocalManager(locals);
+ * assert.ok(manager instanceof LocalManager);
  * ```
  */
 export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
@@ -72,12 +86,13 @@ export type AnyLocal = Iterable<readonly [PropertyKey, unknown]>;
 /**
  * The constructor of {@linkcode Local}.
  *
- * @example
+ * @example Every Local is an instance of Local
  * ```ts
  * import { Local } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: string }>();
- * console.log(g instanceof Local); // true
+ * assert.ok(g instanceof Local);
  * ```
  */
 export interface LocalConstructor {
@@ -100,18 +115,19 @@ export interface LocalConstructor {
    *   g.requestId = "r-1";
    *   assert.equal(g.requestId, "r-1");
    * });
-   * assert.throws(() => g.requestId, /reading g\.requestId outside any scope/);
+   * assert.throws(() => g.requestId, /reading g\.requestId outside any/);
    * ```
    */
   new <T extends object = Record<PropertyKey, unknown>>(options?: LocalOptions): Local<T>;
   /**
    * The prototype every Local reports, so that `local instanceof Local` holds.
    *
-   * @example
+   * @example The prototype a Local reports
    * ```ts
    * import { Local } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * console.log(Object.getPrototypeOf(new Local()) === Local.prototype); // true
+   * assert.equal(Object.getPrototypeOf(new Local()), Local.prototype);
    * ```
    */
   readonly prototype: Local<Record<PropertyKey, unknown>>;
@@ -221,6 +237,31 @@ function checkDescriptor(slot: object, key: PropertyKey, descriptor: PropertyDes
   }
 }
 
+/**
+ * The handler of a Local in a fast slot: `get` and `set` read the slot's
+ * entry straight from `Scope#fast` (the hottest paths; no index lookup) and
+ * `set` writes in place when the entry belongs to the current epoch.
+ */
+function fastHandler(index: number): ProxyHandler<object> {
+  return {
+    ...handler,
+    get(slot, key) {
+      if (key === ITERATOR) return iteratorOf(slot);
+      const scope = storage.getStore() ?? rootScopeFor(slot, READ, key);
+      const entry = scope.fast[index] as LocalEntry | undefined;
+      return entry === undefined ? undefined : entry.values.get(key);
+    },
+    set(slot, key, value) {
+      if (key === ITERATOR) throw reservedKeyError("assign");
+      const scope = storage.getStore() ?? rootScopeFor(slot, WRITE, key);
+      const entry = scope.fast[index] as LocalEntry | undefined;
+      if (entry !== undefined && entry.epoch === scope.epoch) entry.values.set(key, value);
+      else ownValues(scope, slot).set(key, value);
+      return true;
+    },
+  };
+}
+
 function reservedKeyError(action: string): TypeError {
   return new TypeError(
     `cannot ${action} Symbol.iterator on a Local: it is reserved so that \`for (const [key, value] of local)\` works`,
@@ -245,9 +286,9 @@ const LocalClass = class Local {
   constructor(options?: LocalOptions) {
     const { strict, name, label } = checkOptions("Local", options);
     // The instance is the slot: the key of this Local's values in each scope.
-    registerSlot(this, strict ? label : undefined);
+    const index = registerSlot(this, strict ? label : undefined);
     if (name !== undefined) names.set(this, name);
-    const proxy = new Proxy(this, handler);
+    const proxy = new Proxy(this, index < FAST_SLOTS ? fastHandler(index) : handler);
     localSlots.set(proxy, this);
     return proxy as this;
   }
@@ -280,9 +321,12 @@ const LocalClass = class Local {
  * `Object.keys`, `Object.entries`, spread and `for (const [k, v] of local)`
  * see the current scope's values, and names such as `__proto__`,
  * `constructor` or `toString` are plain keys that never touch a prototype.
- * `Symbol.iterator` is the one reserved key.
+ * `Symbol.iterator` is the one reserved key. Properties are always plain,
+ * writable, enumerable and configurable data properties:
+ * `Object.defineProperty` may leave attributes out (a missing `value` keeps
+ * the current one) but refuses accessors and any attribute set to `false`.
  *
- * @example
+ * @example Spread, iterate and `in` see the current scope
  * ```ts
  * import { Local, LocalManager } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";

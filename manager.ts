@@ -27,7 +27,7 @@ import {
 import { typeError } from "./_describe.ts";
 import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
 import { withScopedBody } from "./_scoped_response.ts";
-import { slotOfReleasable } from "./_local_values.ts";
+import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
 
 /**
@@ -37,7 +37,7 @@ import type { Releasable } from "./release.ts";
  * independent afterwards: writes inside never show outside, nor in sibling
  * scopes. Values need no cleanup when a scope ends: they go with the scope.
  *
- * @example
+ * @example Concurrent scopes keep their own values
  * ```ts
  * import { Local, LocalManager } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
@@ -64,11 +64,21 @@ export class LocalManager {
    * clears: one, or an iterable of them (none by default).
    * @throws {TypeError} When an entry is neither a Local nor a LocalStack.
    *
-   * @example
+   * @example A manager of a Local and a stack
    * ```ts
    * import { Local, LocalManager, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const manager = new LocalManager([new Local(), new LocalStack<Request>()]);
+   * const g = new Local<{ user: string }>();
+   * const requests = new LocalStack<string>();
+   * const manager = new LocalManager([g, requests]);
+   * manager.run(() => {
+   *   g.user = "ada";
+   *   requests.push("/");
+   *   manager.cleanup();
+   *   assert.equal(g.user, undefined);
+   *   assert.equal(requests.top, undefined);
+   * });
    * ```
    */
   constructor(locals?: Releasable | Iterable<Releasable>) {
@@ -82,12 +92,12 @@ export class LocalManager {
       this.#slots = Array.from(locals as Iterable<unknown>, (local, index) => {
         const slot = slotOfReleasable(local);
         if (slot === undefined) {
-          throw typeError(what, `a Local or LocalStack at index ${index}`, local);
+          throw notReleasable(what, `a Local or LocalStack at index ${index}`, local);
         }
         return slot;
       });
     } else {
-      throw typeError(what, "a Local, a LocalStack, an iterable of them, or undefined", locals);
+      throw notReleasable(what, "a Local, a LocalStack, an iterable of them, or undefined", locals);
     }
   }
 
@@ -98,16 +108,21 @@ export class LocalManager {
    * @throws {Error} When no scope is open and a managed local is strict
    * (nothing is cleared then).
    *
-   * @example
+   * @example Clearing in one scope leaves the parent's values
    * ```ts
    * import { Local, LocalManager } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: string }>();
    * const manager = new LocalManager(g);
-   * g.user = "ada";
-   * manager.cleanup();
-   * assert.equal(g.user, undefined);
+   * manager.run(() => {
+   *   g.user = "ada";
+   *   manager.run(() => {
+   *     manager.cleanup();
+   *     assert.equal(g.user, undefined);
+   *   });
+   *   assert.equal(g.user, "ada");
+   * });
    * ```
    */
   cleanup(): void {
@@ -122,22 +137,26 @@ export class LocalManager {
    * Calls `fn` in a new scope and returns its result. Everything `fn`
    * starts (awaits, timers, promise callbacks) runs in that scope.
    *
+   * @typeParam R What `fn` returns.
    * @throws {TypeError} When `fn` is not a function.
    *
-   * @example
+   * @example A child scope starts with its parent's values
    * ```ts
    * import { Local, LocalManager } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: string }>();
    * const manager = new LocalManager();
-   * g.user = "outer";
-   * const inner = manager.run(() => {
-   *   g.user = "inner";
-   *   return g.user;
+   * manager.run(() => {
+   *   g.user = "outer";
+   *   const inner = manager.run(() => {
+   *     assert.equal(g.user, "outer");
+   *     g.user = "inner";
+   *     return g.user;
+   *   });
+   *   assert.equal(inner, "inner");
+   *   assert.equal(g.user, "outer");
    * });
-   * assert.equal(inner, "inner");
-   * assert.equal(g.user, "outer");
    * ```
    */
   run<R>(fn: () => R): R {

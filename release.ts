@@ -2,22 +2,23 @@
  * {@linkcode releaseLocal}: clear a Local's or a LocalStack's values in the
  * current scope, like werkzeug's `release_local`.
  *
- * @example
+ * @example Clear a Local in the current scope
  * ```ts
- * import { Local, releaseLocal } from "@contextlocal/contextlocal";
+ * import { Local, LocalManager, releaseLocal } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: string }>();
- * g.user = "ada";
- * releaseLocal(g);
- * assert.equal(g.user, undefined);
+ * new LocalManager().run(() => {
+ *   g.user = "ada";
+ *   releaseLocal(g);
+ *   assert.equal(g.user, undefined);
+ * });
  * ```
  *
  * @module
  */
 import { type Operation, releaseSlot } from "./_scope.ts";
-import { slotOfReleasable } from "./_local_values.ts";
-import { typeError } from "./_describe.ts";
+import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { AnyLocal } from "./local.ts";
 import type { LocalStack } from "./stack.ts";
 
@@ -25,11 +26,15 @@ import type { LocalStack } from "./stack.ts";
  * A Local or a LocalStack: what {@linkcode releaseLocal} and
  * `LocalManager` clear.
  *
- * @example
+ * @example Locals and stacks in one list
  * ```ts
  * import { Local, LocalStack, type Releasable } from "@contextlocal/contextlocal";
+ * import { releaseLocal } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const locals: Releasable[] = [new Local(), new LocalStack<Request>()];
+ * for (const local of locals) releaseLocal(local);
+ * assert.equal(locals.length, 2);
  * ```
  */
 export type Releasable = AnyLocal | LocalStack<unknown>;
@@ -43,23 +48,24 @@ const RELEASE: Operation = (name) => `releaseLocal(${name})`;
  * @throws {TypeError} When `local` is neither a Local nor a LocalStack.
  * @throws {Error} When `local` is strict and no scope is open.
  *
- * @example
+ * @example The parent scope keeps its values
  * ```ts
- * import { LocalManager, LocalStack, releaseLocal } from "@contextlocal/contextlocal";
+ * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
+ * import { releaseLocal } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const stack = new LocalStack<string>();
- * stack.push("outer");
- * new LocalManager().run(() => {
- *   releaseLocal(stack);
- *   assert.equal(stack.top, undefined);
+ * stack.run("outer", () => {
+ *   new LocalManager().run(() => {
+ *     releaseLocal(stack);
+ *     assert.equal(stack.top, undefined);
+ *   });
+ *   assert.equal(stack.top, "outer");
  * });
- * assert.equal(stack.top, "outer");
- * stack.pop();
  * ```
  */
 export function releaseLocal(local: Releasable): void {
   const slot = slotOfReleasable(local);
-  if (slot === undefined) throw typeError("releaseLocal()", "a Local or LocalStack", local);
+  if (slot === undefined) throw notReleasable("releaseLocal()", "a Local or LocalStack", local);
   releaseSlot(slot, RELEASE);
 }

@@ -2,7 +2,7 @@
  * {@linkcode LocalStack}: a context-local stack, like werkzeug's
  * `LocalStack` (Flask's request and app context stacks).
  *
- * @example
+ * @example An item on top for one call and what it starts
  * ```ts
  * import { LocalStack } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
@@ -73,16 +73,20 @@ class Pushed implements Disposable {
  * pushed anywhere in a request, even after an `await`, is seen by the rest of
  * that request and by no other.
  *
- * @example
+ * @typeParam T The type of the items.
+ *
+ * @example Push, read and pop inside a scope
  * ```ts
- * import { LocalStack } from "@contextlocal/contextlocal";
+ * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const apps = new LocalStack<string>();
- * apps.push("admin");
- * assert.equal(apps.top, "admin");
- * assert.equal(apps.pop(), "admin");
- * assert.equal(apps.pop(), undefined);
+ * new LocalManager().run(() => {
+ *   apps.push("admin");
+ *   assert.equal(apps.top, "admin");
+ *   assert.equal(apps.pop(), "admin");
+ *   assert.equal(apps.pop(), undefined);
+ * });
  * ```
  */
 export class LocalStack<T> {
@@ -131,17 +135,19 @@ export class LocalStack<T> {
    * @returns A Disposable that removes this push from the scope it was made in.
    * @throws {TypeError} When `item` is `undefined`.
    *
-   * @example
+   * @example `using` undoes the push at the end of the block
    * ```ts
-   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const stack = new LocalStack<number>();
-   * {
-   *   using _pushed = stack.push(1);
-   *   assert.equal(stack.top, 1);
-   * }
-   * assert.equal(stack.top, undefined);
+   * new LocalManager().run(() => {
+   *   {
+   *     using _pushed = stack.push(1);
+   *     assert.equal(stack.top, 1);
+   *   }
+   *   assert.equal(stack.top, undefined);
+   * });
    * ```
    */
   push(item: T): Disposable {
@@ -162,15 +168,17 @@ export class LocalStack<T> {
    *
    * @returns The removed item, or `undefined` when the stack is empty.
    *
-   * @example
+   * @example Pop until empty
    * ```ts
-   * import { LocalStack } from "@contextlocal/contextlocal";
+   * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const stack = new LocalStack<string>();
-   * stack.push("a");
-   * assert.equal(stack.pop(), "a");
-   * assert.equal(stack.pop(), undefined);
+   * new LocalManager().run(() => {
+   *   stack.push("a");
+   *   assert.equal(stack.pop(), "a");
+   *   assert.equal(stack.pop(), undefined);
+   * });
    * ```
    */
   pop(): T | undefined {
@@ -181,23 +189,27 @@ export class LocalStack<T> {
   /**
    * The top item of the current scope's stack, or `undefined` when empty.
    *
-   * @example
+   * @example The top item, undefined when empty
    * ```ts
    * import { LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const stack = new LocalStack<string>();
    * assert.equal(stack.top, undefined);
-   * stack.push("a");
-   * assert.equal(stack.top, "a");
+   * stack.run("a", () => assert.equal(stack.top, "a"));
    * ```
    */
   get top(): T | undefined {
-    LocalStack.#check(this, "top");
-    // The hottest read (every LocalProxy of a stack goes through it): the
-    // fast-slot case inlined.
+    // The hottest read (every LocalProxy of a stack goes through it): one
+    // private read doubles as the receiver check, and the fast slot is read
+    // straight from the store.
+    let index: number;
+    try {
+      index = this.#index;
+    } catch {
+      throw LocalStack.#wrongReceiver(this, "top");
+    }
     const scope = storage.getStore() ?? rootScopeFor(this, TOP);
-    const index = this.#index;
     const frame = (index < FAST_SLOTS ? scope.fast[index] : topFrame(scope, this)) as
       | Frame<T>
       | undefined;
@@ -213,9 +225,10 @@ export class LocalStack<T> {
    * @param item The value on top inside `fn` (not `undefined`).
    * @param fn Called with no arguments; everything it starts runs in the new scope.
    * @returns Whatever `fn` returns.
+   * @typeParam R What `fn` returns.
    * @throws {TypeError} When `item` is `undefined` or `fn` is not a function.
    *
-   * @example
+   * @example The item is on top across awaits, for `fn` only
    * ```ts
    * import { LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -243,12 +256,16 @@ export class LocalStack<T> {
   /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
   static #check(self: unknown, member: string): void {
     if (typeof self !== "object" || self === null || !(#index in self)) {
-      throw typeError(
-        `LocalStack#${member}`,
-        `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
-        self,
-      );
+      throw LocalStack.#wrongReceiver(self, member);
     }
+  }
+
+  static #wrongReceiver(self: unknown, member: string): TypeError {
+    return typeError(
+      `LocalStack#${member}`,
+      `a LocalStack as \`this\` (call it as stack.${member}, or bind it)`,
+      self,
+    );
   }
 
   static {
@@ -280,11 +297,13 @@ export class LocalStack<T> {
    * `true` for every LocalStack, also one created by another copy of this
    * module.
    *
-   * @example
+   * @example Any copy's stacks are instances
    * ```ts
    * import { LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new LocalStack() instanceof LocalStack); // true
+   * assert.ok(new LocalStack() instanceof LocalStack);
+   * assert.equal({} instanceof LocalStack, false);
    * ```
    */
   static [Symbol.hasInstance](value: unknown): boolean {

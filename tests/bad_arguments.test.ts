@@ -261,3 +261,25 @@ describe("methods called on the wrong receiver", () => {
     });
   }
 });
+
+describe("a LocalProxy where a Local or LocalStack belongs", () => {
+  const unbound = new LocalProxy(new LocalStack<() => void>(), undefined, { callable: true });
+  const cases: [string, () => unknown, RegExp][] = [
+    ["releaseLocal()", () => releaseLocal(unbound as never), /^releaseLocal\(\) expects/],
+    ["new LocalManager()", () => new LocalManager(unbound as never), /^new LocalManager\(\) /],
+    ["new LocalManager([...])", () => new LocalManager([unbound as never]), /at index 0; /],
+  ];
+  for (const [what, call, start] of cases) {
+    it(`${what} of an unbound callable LocalProxy is a TypeError naming the proxy`, () => {
+      assert.throws(call, (error: unknown) => {
+        assert.ok(error instanceof TypeError, String(error));
+        assert.match(error.message, start);
+        assert.match(
+          error.message,
+          /received a LocalProxy \(pass the Local or LocalStack it reads\)$/,
+        );
+        return true;
+      });
+    });
+  }
+});
