@@ -24,7 +24,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { proxyRegistry } from "./_scope.ts";
+import { currentScope, proxyRegistry, readSlot } from "./_scope.ts";
 import { readLocal, slotOfLocal } from "./_local_values.ts";
 import { describe, typeError } from "./_describe.ts";
 import type { AnyLocal, Local } from "./local.ts";
@@ -209,6 +209,29 @@ export interface LocalProxyConstructor {
    */
   getCurrentObject<T>(proxy: T): T;
   /**
+   * Whether `proxy` has a current object right now (Flask's
+   * `has_request_context`): `false` where using it would throw its unbound
+   * message. Never throws for a LocalProxy, also when its source throws.
+   *
+   * @param proxy A LocalProxy.
+   * @returns `true` when the proxy's source has a current object.
+   * @throws {TypeError} When `proxy` is not a LocalProxy.
+   *
+   * @example Checking for a request before reading it
+   * ```ts
+   * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const requestStack = new LocalStack<Request>();
+   * const request = new LocalProxy(requestStack);
+   * assert.equal(LocalProxy.isBound(request), false);
+   * requestStack.run(new Request("http://localhost/"), () => {
+   *   assert.equal(LocalProxy.isBound(request), true);
+   * });
+   * ```
+   */
+  isBound(proxy: unknown): boolean;
+  /**
    * `true` for every LocalProxy, bound or not.
    *
    * @example
@@ -261,8 +284,10 @@ function resolverFor(source: unknown, path: string[]): () => unknown {
     const first = path.shift() as string;
     lookup = () => readLocal(localSlot, first);
   } else if (source instanceof LocalStack) {
-    const stack = source;
-    lookup = () => stack.top;
+    // The slot, not the public `top`: a strict stack's getter throws its own
+    // error outside scopes, where the proxy must throw its unbound message.
+    const stack: object = source;
+    lookup = () => (readSlot(currentScope(), stack) as { item: unknown } | undefined)?.item;
   } else if (isAsyncLocalStorage(source)) {
     const als = source;
     lookup = () => als.getStore();
@@ -474,6 +499,21 @@ const LocalProxyClass = class LocalProxy {
       throw typeError("LocalProxy.getCurrentObject()", "a LocalProxy", proxy);
     }
     return current() as T;
+  }
+
+  static isBound(proxy: unknown): boolean {
+    const current = typeof proxy === "object" || typeof proxy === "function"
+      ? proxyRegistry.get(proxy as object)
+      : undefined;
+    if (current === undefined) throw typeError("LocalProxy.isBound()", "a LocalProxy", proxy);
+    try {
+      current();
+      return true;
+    } catch {
+      // Unbound, or a source that cannot say (a throwing function or
+      // getter): either way there is no object to use.
+      return false;
+    }
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {
