@@ -22,6 +22,7 @@
  */
 import { currentScope, localSlots, registerSlot } from "./_scope.ts";
 import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
+import { INSPECT } from "./_inspect.ts";
 
 /** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
 export type LocalEntryOf<T extends object> = {
@@ -97,7 +98,6 @@ export interface LocalConstructor {
   readonly prototype: Local<Record<PropertyKey, unknown>>;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // Read once: `Symbol.iterator` in a trap is a global lookup plus a property load per access.
 const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
 

@@ -23,12 +23,13 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { currentScope, proxyRegistry, readSlot } from "./_scope.ts";
-import { readLocal, slotOfLocal } from "./_local_values.ts";
-import { describe, typeError } from "./_describe.ts";
+import type { AsyncLocalStorage } from "node:async_hooks";
+import { proxyRegistry } from "./_scope.ts";
+import { typeError } from "./_describe.ts";
+import { createLocalProxy } from "./_proxy_handler.ts";
+import { parseArguments } from "./_proxy_options.ts";
 import type { AnyLocal, Local } from "./local.ts";
-import { LocalStack } from "./stack.ts";
+import type { LocalStack } from "./stack.ts";
 
 /**
  * Options of {@linkcode LocalProxy}.
@@ -78,20 +79,33 @@ export interface LocalProxyOptions {
 }
 
 /**
- * Anything a {@linkcode LocalProxy} can follow.
+ * A source that a {@linkcode LocalProxy} follows without a name: a
+ * LocalStack (its top), an AsyncLocalStorage (its store) or a function (its
+ * result). A Local needs the name of one of its values as well.
  *
- * @example
+ * @typeParam T The type of the source's current value.
+ *
+ * @example A proxy over a source chosen at run time
  * ```ts
- * import { LocalStack, type LocalProxySource } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalProxy,
+ *   type LocalProxySource,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const source: LocalProxySource = new LocalStack<Request>();
+ * const stack = new LocalStack<URL>();
+ * const source: LocalProxySource<URL> = stack;
+ * const url: URL = new LocalProxy(source);
+ * stack.run(new URL("http://localhost/a"), () => {
+ *   assert.equal(url.pathname, "/a");
+ * });
  * ```
  */
-export type LocalProxySource =
-  | AnyLocal
-  | LocalStack<unknown>
-  | AsyncLocalStorage<unknown>
-  | (() => unknown);
+export type LocalProxySource<T = unknown> =
+  | LocalStack<T>
+  | AsyncLocalStorage<T>
+  | (() => T);
 
 /**
  * The constructor of {@linkcode LocalProxy}; `new LocalProxy(...)` is typed
@@ -117,7 +131,7 @@ export interface LocalProxyConstructor {
    * ```
    */
   new <T>(
-    source: LocalStack<T> | AsyncLocalStorage<T> | (() => T),
+    source: LocalProxySource<T>,
     name?: undefined,
     options?: LocalProxyOptions,
   ): NonNullable<T>;
@@ -151,7 +165,7 @@ export interface LocalProxyConstructor {
    * ```
    */
   new <T = unknown>(
-    source: LocalStack<unknown> | AsyncLocalStorage<unknown> | (() => unknown),
+    source: LocalProxySource,
     name: string,
     options?: LocalProxyOptions,
   ): T;
@@ -245,267 +259,26 @@ export interface LocalProxyConstructor {
   [Symbol.hasInstance](value: unknown): boolean;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-const GET_CURRENT_OBJECT = "_getCurrentObject";
-const DEFAULT_UNBOUND_MESSAGE = "object is not bound";
-
-/** Functions read through a proxy, bound to their object: one per object and key. */
-// deno-lint-ignore no-explicit-any -- any function at all may be read through a proxy
-type Method = (this: unknown, ...args: any[]) => unknown;
-const boundMethods = new WeakMap<object, Map<PropertyKey, { fn: Method; bound: Method }>>();
-
-function bindMethod(real: unknown, key: PropertyKey, fn: Method): Method {
-  if (typeof real !== "object" && typeof real !== "function") return fn.bind(real);
-  let methods = boundMethods.get(real as object);
-  if (methods === undefined) {
-    methods = new Map();
-    boundMethods.set(real as object, methods);
-  }
-  const cached = methods.get(key);
-  if (cached !== undefined && cached.fn === fn) return cached.bound;
-  const bound = fn.bind(real);
-  methods.set(key, { fn, bound });
-  return bound;
-}
-
-function isAsyncLocalStorage(value: unknown): value is AsyncLocalStorage<unknown> {
-  try {
-    return value instanceof AsyncLocalStorage;
-  } catch {
-    return false; // a revoked proxy throws on getPrototypeOf
-  }
-}
-
-/** Builds the function returning the source's current value at `path`. */
-function resolverFor(source: unknown, path: string[]): () => unknown {
-  const localSlot = slotOfLocal(source);
-  let lookup: () => unknown;
-  if (localSlot !== undefined) {
-    const first = path.shift() as string;
-    lookup = () => readLocal(localSlot, first);
-  } else if (source instanceof LocalStack) {
-    // The slot, not the public `top`: a strict stack's getter throws its own
-    // error outside scopes, where the proxy must throw its unbound message.
-    const stack: object = source;
-    lookup = () => (readSlot(currentScope(), stack) as { item: unknown } | undefined)?.item;
-  } else if (isAsyncLocalStorage(source)) {
-    const als = source;
-    lookup = () => als.getStore();
-  } else {
-    const fn = source as () => unknown;
-    lookup = () => fn();
-  }
-  if (path.length === 0) return lookup;
-  return () => {
-    let value = lookup();
-    for (const segment of path) {
-      if (value === undefined || value === null) return undefined;
-      value = (value as Record<string, unknown>)[segment];
-    }
-    return value;
-  };
-}
-
-function validate(source: unknown, name: unknown, options: unknown): string[] {
-  const what = "new LocalProxy()";
-  const isLocal = slotOfLocal(source) !== undefined;
-  if (
-    !isLocal && !(source instanceof LocalStack) && !isAsyncLocalStorage(source) &&
-    typeof source !== "function"
-  ) {
-    throw typeError(
-      what,
-      "a Local, LocalStack, AsyncLocalStorage or function as its source",
-      source,
-    );
-  }
-  if (name !== undefined && typeof name !== "string") {
-    throw typeError(what, "a property name or dotted path (string) as its name", name);
-  }
-  if (isLocal && name === undefined) {
-    throw new TypeError(
-      `${what} with a Local source needs the name of the value to proxy, as in new LocalProxy(g, "user")`,
-    );
-  }
-  const path = name === undefined ? [] : name.split(".");
-  if (path.some((segment) => segment === "")) {
-    throw new TypeError(
-      `${what} expects a property name or dotted path such as "user.name"; received ${
-        describe(name)
-      }`,
-    );
-  }
-  if (options !== undefined) {
-    if (typeof options !== "object" || options === null) {
-      throw typeError(what, "an options object or undefined", options);
-    }
-    const { unboundMessage, callable } = options as LocalProxyOptions;
-    if (unboundMessage !== undefined && typeof unboundMessage !== "string") {
-      throw typeError(what, "options.unboundMessage to be a string", unboundMessage);
-    }
-    if (callable !== undefined && typeof callable !== "boolean") {
-      throw typeError(what, "options.callable to be a boolean", callable);
-    }
-  }
-  return path;
-}
-
-function createTarget(callable: boolean): object {
-  if (!callable) return {};
-  // A bound function is callable and constructible yet has no `prototype`:
-  // once `length` and `name` are gone it holds no property that proxy
-  // invariants would force us to report.
-  const target = function () {}.bind(null);
-  delete (target as { length?: number }).length;
-  delete (target as { name?: string }).name;
-  return target;
+/** The function returning `proxy`'s current object; a TypeError when it is no LocalProxy. */
+function currentOf(proxy: unknown, what: string): () => unknown {
+  const current = typeof proxy === "object" || typeof proxy === "function"
+    ? proxyRegistry.get(proxy as object)
+    : undefined;
+  if (current === undefined) throw typeError(what, "a LocalProxy", proxy);
+  return current;
 }
 
 const LocalProxyClass = class LocalProxy {
   constructor(source: unknown, name?: unknown, options?: unknown) {
-    const path = validate(source, name, options);
-    const resolve = resolverFor(source, path);
-    const { unboundMessage = DEFAULT_UNBOUND_MESSAGE, callable = false } =
-      (options ?? {}) as LocalProxyOptions;
-    const current = (): unknown => {
-      const real = resolve();
-      if (real === undefined || real === null) throw new Error(unboundMessage);
-      return real;
-    };
-    const asObject = (real: unknown): object =>
-      typeof real === "object" || typeof real === "function" ? real as object : Object(real);
-    const getCurrentObject = (): unknown => current();
-    const toJSON = (): unknown => current();
-
-    const target = createTarget(callable);
-    Object.defineProperty(target, INSPECT, {
-      configurable: true,
-      value(
-        _depth: number,
-        options: object,
-        inspect?: (value: unknown, options: object) => string,
-      ) {
-        let real: unknown;
-        try {
-          real = resolve();
-        } catch (error) {
-          return `<LocalProxy unresolvable: ${
-            error instanceof Error ? error.message : String(error)
-          }>`;
-        }
-        if (real === undefined || real === null) return "<LocalProxy unbound>";
-        return typeof inspect === "function" ? inspect(real, options) : real;
-      },
-    });
-
-    // The target is shared by every scope: no trap writes to it, and none
-    // reports what its invariants forbid (see DESIGN.md §4).
-    const proxy: object = new Proxy(target, {
-      get(_target, key) {
-        if (key === GET_CURRENT_OBJECT) return getCurrentObject;
-        const real = resolve();
-        let value: unknown;
-        // The hot path: a plain property load is [[Get]] with receiver = real,
-        // exactly what Reflect.get(real, key, real) does, but engines inline it.
-        if (typeof real === "object" && real !== null) {
-          value = (real as Record<PropertyKey, unknown>)[key];
-        } else if (real === undefined || real === null) {
-          throw new Error(unboundMessage);
-        } else {
-          value = Reflect.get(asObject(real), key, real);
-        }
-        if (typeof value === "function") {
-          if (key !== "constructor") return bindMethod(real, key, value as Method);
-        } else if (value === undefined && key === "toJSON") {
-          // JSON.stringify sees the real value (arrays stay arrays).
-          return toJSON;
-        }
-        return value;
-      },
-      set(_target, key, value) {
-        return Reflect.set(asObject(current()), key, value);
-      },
-      has(_target, key) {
-        return Reflect.has(asObject(current()), key);
-      },
-      deleteProperty(_target, key) {
-        return Reflect.deleteProperty(asObject(current()), key);
-      },
-      ownKeys() {
-        return Reflect.ownKeys(asObject(current()));
-      },
-      getOwnPropertyDescriptor(_target, key) {
-        const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
-        // Non-configurable would contradict the (configurable) target.
-        if (descriptor !== undefined) descriptor.configurable = true;
-        return descriptor;
-      },
-      defineProperty(_target, key, descriptor) {
-        const real = asObject(current());
-        if (descriptor.configurable === false) {
-          throw new TypeError(
-            `LocalProxy cannot define the non-configurable property ${
-              String(key)
-            }: define it on LocalProxy.getCurrentObject(proxy) instead`,
-          );
-        }
-        return Reflect.defineProperty(real, key, descriptor);
-      },
-      getPrototypeOf() {
-        const real = resolve();
-        if (real === undefined || real === null) return LocalProxyClass.prototype;
-        return Reflect.getPrototypeOf(asObject(real));
-      },
-      setPrototypeOf(_target, prototype) {
-        return Reflect.setPrototypeOf(asObject(current()), prototype);
-      },
-      isExtensible() {
-        current();
-        return true; // must match the target, which stays extensible
-      },
-      preventExtensions() {
-        current();
-        throw new TypeError(
-          "cannot freeze, seal or prevent extensions of a LocalProxy (its target is shared by every scope): " +
-            "apply it to LocalProxy.getCurrentObject(proxy) instead",
-        );
-      },
-      apply(_target, thisArg, args) {
-        const real = current();
-        if (typeof real !== "function") {
-          throw new TypeError(`LocalProxy cannot call its current object: it is ${describe(real)}`);
-        }
-        return Reflect.apply(real, thisArg, args);
-      },
-      construct(_target, args, newTarget) {
-        const real = current();
-        if (typeof real !== "function") {
-          throw new TypeError(
-            `LocalProxy cannot construct its current object: it is ${describe(real)}`,
-          );
-        }
-        return Reflect.construct(real, args, newTarget === proxy ? real : newTarget);
-      },
-    });
-    proxyRegistry.set(proxy, current);
-    return proxy;
+    return createLocalProxy(parseArguments(source, name, options), LocalProxyClass.prototype);
   }
 
   static getCurrentObject<T>(proxy: T): T {
-    const current = typeof proxy === "object" || typeof proxy === "function"
-      ? proxyRegistry.get(proxy as object)
-      : undefined;
-    if (current === undefined) {
-      throw typeError("LocalProxy.getCurrentObject()", "a LocalProxy", proxy);
-    }
-    return current() as T;
+    return currentOf(proxy, "LocalProxy.getCurrentObject()")() as T;
   }
 
   static isBound(proxy: unknown): boolean {
-    const current = typeof proxy === "object" || typeof proxy === "function"
-      ? proxyRegistry.get(proxy as object)
-      : undefined;
-    if (current === undefined) throw typeError("LocalProxy.isBound()", "a LocalProxy", proxy);
+    const current = currentOf(proxy, "LocalProxy.isBound()");
     try {
       current();
       return true;

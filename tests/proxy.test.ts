@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
-import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
+import { Local, LocalManager, LocalProxy, type LocalProxySource, LocalStack } from "../mod.ts";
 import { concurrently, randomDelay } from "./_helpers.ts";
 
 const manager = new LocalManager();
@@ -579,5 +579,15 @@ describe("LocalProxy types", () => {
         }),
     );
     assert.equal(text, "ada /p b");
+  });
+
+  it("LocalProxySource is accepted by the constructor and types the proxy", () => {
+    const stack = new LocalStack<URL>();
+    const sources: LocalProxySource<URL | undefined>[] = [stack, () => stack.top];
+    for (const source of sources) {
+      const url: URL = new LocalProxy(source);
+      const path = new LocalProxy<string>(source, "pathname");
+      stack.run(new URL("http://x/p"), () => assert.equal(`${url.pathname}${path}`, "/p/p"));
+    }
   });
 });

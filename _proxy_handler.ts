@@ -1,0 +1,149 @@
+/**
+ * The Proxy behind every LocalProxy: its target and its traps (internal).
+ *
+ * The target is shared by every scope: no trap writes to it, and none
+ * reports what its invariants forbid (a non-configurable property, a
+ * non-extensible target); those operations go to the current object or
+ * throw a TypeError that says what to do instead.
+ *
+ * @module
+ */
+import { proxyRegistry } from "./_scope.ts";
+import { describe } from "./_describe.ts";
+import { INSPECT, type Inspect, inspectProxy } from "./_inspect.ts";
+import { type Method, methodOf } from "./_proxy_methods.ts";
+import type { ProxyConfig } from "./_proxy_options.ts";
+
+/** werkzeug's `_get_current_object`, a reserved property name of every proxy. */
+const GET_CURRENT_OBJECT = "_getCurrentObject";
+
+/**
+ * A new LocalProxy for `config`; `unboundPrototype` is what
+ * `Object.getPrototypeOf` reports while it is unbound.
+ */
+export function createLocalProxy(config: ProxyConfig, unboundPrototype: object): object {
+  const { resolve, unboundMessage } = config;
+  const current = (): unknown => {
+    const real = resolve();
+    if (real === undefined || real === null) throw new Error(unboundMessage);
+    return real;
+  };
+  const target = createTarget(config.callable);
+  Object.defineProperty(target, INSPECT, {
+    configurable: true,
+    value: (_depth: number, options: object, inspect?: Inspect) =>
+      inspectProxy(resolve, options, inspect),
+  });
+  const proxy: object = new Proxy(target, handlerFor(current, resolve, unboundPrototype));
+  proxyRegistry.set(proxy, current);
+  return proxy;
+}
+
+function createTarget(callable: boolean): object {
+  if (!callable) return {};
+  // A bound function is callable and constructible yet has no `prototype`:
+  // once `length` and `name` are gone it holds no property that proxy
+  // invariants would force us to report.
+  const target = function () {}.bind(null);
+  delete (target as { length?: number }).length;
+  delete (target as { name?: string }).name;
+  return target;
+}
+
+/** The current object as an object: primitives are boxed for `Reflect`. */
+function asObject(real: unknown): object {
+  return typeof real === "object" || typeof real === "function" ? real as object : Object(real);
+}
+
+function handlerFor(
+  current: () => unknown,
+  resolve: () => unknown,
+  unboundPrototype: object,
+): ProxyHandler<object> {
+  return {
+    get(_target, key) {
+      if (key === GET_CURRENT_OBJECT) return current;
+      const real = current();
+      // The hot path: a plain property load is [[Get]] with receiver = real,
+      // exactly what Reflect.get(real, key, real) does, but engines inline it.
+      const value = typeof real === "object"
+        ? (real as Record<PropertyKey, unknown>)[key]
+        : Reflect.get(asObject(real), key, real);
+      if (typeof value === "function") {
+        if (key !== "constructor") return methodOf(real, key, value as Method);
+      } else if (value === undefined && key === "toJSON") {
+        // JSON.stringify sees the real value (arrays stay arrays).
+        return current;
+      }
+      return value;
+    },
+    set(_target, key, value) {
+      return Reflect.set(asObject(current()), key, value);
+    },
+    has(_target, key) {
+      return Reflect.has(asObject(current()), key);
+    },
+    deleteProperty(_target, key) {
+      return Reflect.deleteProperty(asObject(current()), key);
+    },
+    ownKeys() {
+      return Reflect.ownKeys(asObject(current()));
+    },
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
+      // Non-configurable would contradict the (configurable) target.
+      if (descriptor !== undefined) descriptor.configurable = true;
+      return descriptor;
+    },
+    defineProperty(_target, key, descriptor) {
+      const real = asObject(current());
+      if (descriptor.configurable === false) {
+        throw new TypeError(
+          `LocalProxy cannot define the non-configurable property ${
+            String(key)
+          }: define it on LocalProxy.getCurrentObject(proxy) instead`,
+        );
+      }
+      return Reflect.defineProperty(real, key, descriptor);
+    },
+    getPrototypeOf() {
+      const real = resolve();
+      if (real === undefined || real === null) return unboundPrototype;
+      return Reflect.getPrototypeOf(asObject(real));
+    },
+    setPrototypeOf(_target, prototype) {
+      return Reflect.setPrototypeOf(asObject(current()), prototype);
+    },
+    isExtensible() {
+      current();
+      return true; // must match the target, which stays extensible
+    },
+    preventExtensions() {
+      current();
+      throw new TypeError(
+        "cannot freeze, seal or prevent extensions of a LocalProxy (its target is shared by " +
+          "every scope): apply it to LocalProxy.getCurrentObject(proxy) instead",
+      );
+    },
+    apply(_target, thisArg, args) {
+      return Reflect.apply(callableCurrent(current, "call"), thisArg, args);
+    },
+    construct(_target, args, newTarget) {
+      const real = callableCurrent(current, "construct");
+      // `new proxy()` constructs the real function, not the proxy.
+      return Reflect.construct(
+        real,
+        args,
+        proxyRegistry.get(newTarget) === current ? real : newTarget,
+      );
+    },
+  };
+}
+
+function callableCurrent(current: () => unknown, action: string): Method {
+  const real = current();
+  if (typeof real !== "function") {
+    throw new TypeError(`LocalProxy cannot ${action} its current object: it is ${describe(real)}`);
+  }
+  return real as Method;
+}
