@@ -2,26 +2,87 @@
  * What the runtimes' inspectors (`node:util`, `Deno.inspect`, `Bun.inspect`,
  * `console.log`) print for a LocalProxy or a Local (internal).
  *
+ * The inspectors look at a Proxy's target, not through its traps, and call
+ * the target's `Symbol.for("nodejs.util.inspect.custom")` method. That method
+ * returns an object, never a string it formatted itself: every inspector then
+ * formats the returned object within the call in progress, so its depth
+ * limit, cycle detection (`[Circular *1]`) and style apply as they would to
+ * the real object.
+ *
  * @module
  */
+import { describe } from "./_describe.ts";
 
 /** The custom-inspection key that all the runtimes' inspectors honour. */
 export const INSPECT: symbol = Symbol.for("nodejs.util.inspect.custom");
-
-/** The `inspect` function the inspectors pass to a custom inspector. */
-export type Inspect = (value: unknown, options: object) => string;
 
 /**
  * What a proxy prints: its current object, or a short string when there is
  * none. `resolve` returns the current object or `undefined`/`null`.
  */
-export function inspectProxy(resolve: () => unknown, options: object, inspect?: Inspect): unknown {
+export function inspectProxy(resolve: () => unknown): unknown {
   let real: unknown;
   try {
     real = resolve();
   } catch (error) {
-    return `<LocalProxy unresolvable: ${error instanceof Error ? error.message : String(error)}>`;
+    // A log line must not throw: say why there is nothing to print.
+    return `<LocalProxy unresolvable: ${describeError(error)}>`;
   }
-  if (real === undefined || real === null) return "<LocalProxy unbound>";
-  return typeof inspect === "function" ? inspect(real, options) : real;
+  return real === undefined || real === null ? "<LocalProxy unbound>" : real;
+}
+
+function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return describe(error.message).replace(/^the string /, "");
+  } catch {
+    // a hostile error object: fall through to a description of it
+  }
+  return describe(error);
+}
+
+/** One display object per values Map, so that a cycle prints `[Circular]`. */
+const displays = new WeakMap<Map<PropertyKey, unknown>, object>();
+
+/**
+ * The class of what a Local prints, so the inspectors label it `Local`. (A
+ * class named in its source: Bun ignores names given at run time.)
+ */
+const LocalDisplay = class Local {};
+
+/**
+ * What a Local prints: an object holding its values in the current scope
+ * (`Local { user: 'ada' }`). The object is the same for the same values Map,
+ * so a Local holding itself prints as a cycle, as a plain object holding
+ * itself does.
+ */
+export function inspectLocal(values: Map<PropertyKey, unknown> | undefined): object {
+  if (values === undefined) return new LocalDisplay();
+  let display = displays.get(values);
+  if (display === undefined) {
+    display = new LocalDisplay();
+    displays.set(values, display);
+  }
+  if (!mirrors(display, values)) refill(display, values);
+  return display;
+}
+
+/** Whether `display` already holds exactly `values` (refilling it mid-print would reorder it). */
+function mirrors(display: object, values: Map<PropertyKey, unknown>): boolean {
+  if (Reflect.ownKeys(display).length !== values.size) return false;
+  for (const [key, value] of values) {
+    if (!Object.hasOwn(display, key) || !Object.is(Reflect.get(display, key), value)) return false;
+  }
+  return true;
+}
+
+function refill(display: object, values: Map<PropertyKey, unknown>): void {
+  for (const key of Reflect.ownKeys(display)) Reflect.deleteProperty(display, key);
+  for (const [key, value] of values) {
+    Object.defineProperty(display, key as string | symbol, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
 }

@@ -10,7 +10,7 @@
  */
 import { proxyRegistry } from "./_scope.ts";
 import { describe } from "./_describe.ts";
-import { INSPECT, type Inspect, inspectProxy } from "./_inspect.ts";
+import { INSPECT, inspectProxy } from "./_inspect.ts";
 import { type Method, methodOf } from "./_proxy_methods.ts";
 import type { ProxyConfig } from "./_proxy_options.ts";
 
@@ -31,8 +31,7 @@ export function createLocalProxy(config: ProxyConfig, unboundPrototype: object):
   const target = createTarget(config.callable);
   Object.defineProperty(target, INSPECT, {
     configurable: true,
-    value: (_depth: number, options: object, inspect?: Inspect) =>
-      inspectProxy(resolve, options, inspect),
+    value: () => inspectProxy(resolve),
   });
   const proxy: object = new Proxy(target, handlerFor(current, resolve, unboundPrototype));
   proxyRegistry.set(proxy, current);

@@ -22,7 +22,7 @@
  */
 import { currentScope, localSlots, registerSlot } from "./_scope.ts";
 import { entryOf, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
-import { INSPECT } from "./_inspect.ts";
+import { INSPECT, inspectLocal } from "./_inspect.ts";
 
 /** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
 export type LocalEntryOf<T extends object> = {
@@ -193,9 +193,8 @@ const LocalClass = class Local {
 
   // Read from the slot by util.inspect / console.log (which unwrap proxies),
   // so printing a Local shows the current scope's values.
-  [INSPECT](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
-    const values = Object.fromEntries(snapshot(slotOfLocal(this) ?? this));
-    return `Local ${inspect(values, options)}`;
+  [INSPECT](): object {
+    return inspectLocal(entryOf(currentScope(), slotOfLocal(this) ?? this)?.values);
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {
