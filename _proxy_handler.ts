@@ -68,9 +68,8 @@ function handlerFor(
       const value = typeof real === "object"
         ? (real as Record<PropertyKey, unknown>)[key]
         : Reflect.get(asObject(real), key, real);
-      if (typeof value === "function") {
-        if (key !== "constructor") return methodOf(real, key, value as Method);
-      } else if (value === undefined && key === "toJSON") {
+      if (typeof value === "function") return methodOf(real, key, value as Method);
+      if (value === undefined && key === "toJSON") {
         // JSON.stringify sees the real value (arrays stay arrays).
         return current;
       }
