@@ -16,6 +16,7 @@ import type { ProxyConfig } from "./_proxy_options.ts";
 
 /** werkzeug's `_get_current_object`, a reserved property name of every proxy. */
 const GET_CURRENT_OBJECT = "_getCurrentObject";
+const IS_CONCAT_SPREADABLE: typeof Symbol.isConcatSpreadable = Symbol.isConcatSpreadable;
 
 /**
  * A new LocalProxy for `config`; `unboundPrototype` is what
@@ -49,6 +50,19 @@ function createTarget(callable: boolean): object {
   return target;
 }
 
+/**
+ * What the proxy answers for a key its current object does not have: the
+ * language asks the proxy, not the object, where the proxy must answer as
+ * the object would.
+ */
+function missing(key: PropertyKey, real: unknown, current: () => unknown): unknown {
+  // Array#concat spreads arrays, but IsArray(proxy) looks at the target.
+  if (key === IS_CONCAT_SPREADABLE) return Array.isArray(real);
+  // JSON.stringify sees the real value (arrays stay arrays).
+  if (key === "toJSON") return current;
+  return undefined;
+}
+
 /** The current object as an object: primitives are boxed for `Reflect`. */
 function asObject(real: unknown): object {
   return typeof real === "object" || typeof real === "function" ? real as object : Object(real);
@@ -69,11 +83,7 @@ function handlerFor(
         ? (real as Record<PropertyKey, unknown>)[key]
         : Reflect.get(asObject(real), key, real);
       if (typeof value === "function") return methodOf(real, key, value as Method);
-      if (value === undefined && key === "toJSON") {
-        // JSON.stringify sees the real value (arrays stay arrays).
-        return current;
-      }
-      return value;
+      return value === undefined ? missing(key, real, current) : value;
     },
     set(_target, key, value) {
       return Reflect.set(asObject(current()), key, value);
@@ -85,7 +95,9 @@ function handlerFor(
       return Reflect.deleteProperty(asObject(current()), key);
     },
     ownKeys() {
-      return Reflect.ownKeys(asObject(current()));
+      // Like werkzeug's dir() of an unbound proxy: nothing to list, no error.
+      const real = resolve();
+      return real === undefined || real === null ? [] : Reflect.ownKeys(asObject(real));
     },
     getOwnPropertyDescriptor(_target, key) {
       const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
