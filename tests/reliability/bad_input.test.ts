@@ -132,7 +132,7 @@ describe("bad input: constructors", () => {
     throwsTypeError(
       () => new LocalManager(proxy as never),
       /^new LocalManager\(\) expects a Local, a LocalStack, an iterable of them, or undefined/,
-      /received an instance of LocalProxy$/,
+      /received an unbound LocalProxy$/,
     );
     const throwingIterator = {
       get [Symbol.iterator](): never {
