@@ -6,7 +6,8 @@
  * returns attributes. Methods inherited from the prototype chain come back
  * bound to the real object, since `Map#get`, `Request#json()` and `#private`
  * members throw when called on the proxy; the same bound function each time
- * for the same object and function.
+ * for the same object, key and function (up to {@linkcode METHODS_PER_OBJECT}
+ * keys per object).
  *
  * @module
  */
@@ -16,8 +17,20 @@ import { currentScope, type Scope } from "./_scope.ts";
 // deno-lint-ignore no-explicit-any -- its parameters are the real method's
 export type Method = (this: unknown, ...args: any[]) => unknown;
 
-/** Object -> function -> that function bound to the object. */
-const boundMethods = new WeakMap<object, WeakMap<Method, Method>>();
+/**
+ * How many bound methods one object keeps. An object whose methods are
+ * request-controlled keys (an RPC or ORM client answering any key) would
+ * otherwise keep one per key ever read, for as long as it lives.
+ */
+export const METHODS_PER_OBJECT = 256;
+
+interface BoundMethod {
+  readonly fn: Method;
+  readonly bound: Method;
+}
+
+/** Object -> key -> the function last read there, bound to the object. */
+const boundMethods = new WeakMap<object, Map<PropertyKey, BoundMethod>>();
 /** Methods of primitives (which cannot be WeakMap keys), one entry per function and scope. */
 const primitiveMethods = new WeakMap<Scope, Map<Method, { real: unknown; bound: Method }>>();
 
@@ -27,14 +40,18 @@ export function methodOf(real: unknown, key: PropertyKey, fn: Method): Method {
   if (key === "constructor" || Object.hasOwn(real as object, key)) return fn;
   let methods = boundMethods.get(real as object);
   if (methods === undefined) {
-    methods = new WeakMap();
+    methods = new Map();
     boundMethods.set(real as object, methods);
   }
-  let bound = methods.get(fn);
-  if (bound === undefined) {
-    bound = fn.bind(real);
-    methods.set(fn, bound);
+  const cached = methods.get(key);
+  if (cached !== undefined && cached.fn === fn) return cached.bound;
+  const bound = fn.bind(real);
+  if (cached === undefined && methods.size >= METHODS_PER_OBJECT) {
+    // Evict the oldest: a class's methods never reach the bound, and the
+    // method just read stays the same function until 256 others are read.
+    methods.delete(methods.keys().next().value as PropertyKey);
   }
+  methods.set(key, { fn, bound });
   return bound;
 }
 
