@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { proxyRegistry } from "./_scope.ts";
+import { proxyRegistry, rootScope, storage } from "./_scope.ts";
 import { describe } from "./_describe.ts";
 import { INSPECT, inspectProxy } from "./_inspect.ts";
 import { type Method, methodOf } from "./_proxy_methods.ts";
-import type { ProxyConfig } from "./_proxy_options.ts";
+import type { Frame, ProxyConfig } from "./_proxy_options.ts";
 
 /** werkzeug's `_get_current_object`, a reserved property name of every proxy. */
 const GET_CURRENT_OBJECT = "_getCurrentObject";
@@ -34,7 +34,7 @@ export function createLocalProxy(config: ProxyConfig, unboundPrototype: object):
     configurable: true,
     value: () => inspectProxy(resolve),
   });
-  const proxy: object = new Proxy(target, handlerFor(current, resolve, unboundPrototype));
+  const proxy: object = new Proxy(target, handlerFor(config, current, unboundPrototype));
   proxyRegistry.set(proxy, current);
   return proxy;
 }
@@ -50,12 +50,30 @@ function createTarget(callable: boolean): object {
   return target;
 }
 
+/** A read while unbound: only `_getCurrentObject` can be read (calling it throws). */
+function unboundRead(key: PropertyKey, current: () => unknown, unboundMessage: string): unknown {
+  if (key === GET_CURRENT_OBJECT) return current;
+  throw new Error(unboundMessage);
+}
+
+/** `real[key]` as the proxy returns it. */
+function read(real: unknown, key: PropertyKey, current: () => unknown): unknown {
+  // A plain property load is [[Get]] with receiver = real, exactly what
+  // Reflect.get(real, key, real) does, but engines inline it.
+  const value = typeof real === "object"
+    ? (real as Record<PropertyKey, unknown>)[key]
+    : Reflect.get(asObject(real), key, real);
+  if (typeof value === "function") return methodOf(real, key, value as Method);
+  return value === undefined ? missing(key, real, current) : value;
+}
+
 /**
  * What the proxy answers for a key its current object does not have: the
  * language asks the proxy, not the object, where the proxy must answer as
  * the object would.
  */
 function missing(key: PropertyKey, real: unknown, current: () => unknown): unknown {
+  if (key === GET_CURRENT_OBJECT) return current;
   // Array#concat spreads arrays, but IsArray(proxy) looks at the target.
   if (key === IS_CONCAT_SPREADABLE) return Array.isArray(real);
   // JSON.stringify sees the real value (arrays stay arrays).
@@ -69,22 +87,29 @@ function asObject(real: unknown): object {
 }
 
 function handlerFor(
+  { resolve, unboundMessage, stackSlot }: ProxyConfig,
   current: () => unknown,
-  resolve: () => unknown,
   unboundPrototype: object,
 ): ProxyHandler<object> {
   return {
-    get(_target, key) {
-      if (key === GET_CURRENT_OBJECT) return current;
-      const real = current();
-      // The hot path: a plain property load is [[Get]] with receiver = real,
-      // exactly what Reflect.get(real, key, real) does, but engines inline it.
-      const value = typeof real === "object"
-        ? (real as Record<PropertyKey, unknown>)[key]
-        : Reflect.get(asObject(real), key, real);
-      if (typeof value === "function") return methodOf(real, key, value as Method);
-      return value === undefined ? missing(key, real, current) : value;
-    },
+    get: stackSlot === undefined
+      ? (_target, key) => {
+        const real = resolve();
+        return real === undefined || real === null
+          ? unboundRead(key, current, unboundMessage)
+          : read(real, key, current);
+      }
+      : (_target, key) => {
+        // `resolve()` with the fast slot's read inlined: the hottest path.
+        const real = ((storage.getStore() ?? rootScope).fast[stackSlot] as Frame)?.item;
+        if (real === undefined || real === null) return unboundRead(key, current, unboundMessage);
+        // `read()` inlined, for the same reason.
+        const value = typeof real === "object"
+          ? (real as Record<PropertyKey, unknown>)[key]
+          : Reflect.get(asObject(real), key, real);
+        if (typeof value === "function") return methodOf(real, key, value as Method);
+        return value === undefined ? missing(key, real, current) : value;
+      },
     set(_target, key, value) {
       return Reflect.set(asObject(current()), key, value);
     },

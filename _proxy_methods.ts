@@ -24,35 +24,36 @@ export type Method = (this: unknown, ...args: any[]) => unknown;
  */
 export const METHODS_PER_OBJECT = 256;
 
-interface BoundMethod {
+/** What a read of `fn` at one key of one object returns: `fn` itself or bound. */
+interface CachedMethod {
   readonly fn: Method;
-  readonly bound: Method;
+  readonly result: Method;
 }
 
-/** Object -> key -> the function last read there, bound to the object. */
-const boundMethods = new WeakMap<object, Map<PropertyKey, BoundMethod>>();
+/** Object -> key -> what the function last read there returns. */
+const boundMethods = new WeakMap<object, Map<PropertyKey, CachedMethod>>();
 /** Methods of primitives (which cannot be WeakMap keys), one entry per function and scope. */
 const primitiveMethods = new WeakMap<Scope, Map<Method, { real: unknown; bound: Method }>>();
 
 /** What a read of `real[key]` that gave the function `fn` returns through a proxy. */
 export function methodOf(real: unknown, key: PropertyKey, fn: Method): Method {
   if (typeof real !== "object" && typeof real !== "function") return primitiveMethod(real, fn);
-  if (key === "constructor" || Object.hasOwn(real as object, key)) return fn;
   let methods = boundMethods.get(real as object);
   if (methods === undefined) {
     methods = new Map();
     boundMethods.set(real as object, methods);
   }
   const cached = methods.get(key);
-  if (cached !== undefined && cached.fn === fn) return cached.bound;
-  const bound = fn.bind(real);
+  // Own or inherited is decided once per object, key and function.
+  if (cached !== undefined && cached.fn === fn) return cached.result;
+  const result = key === "constructor" || Object.hasOwn(real as object, key) ? fn : fn.bind(real);
   if (cached === undefined && methods.size >= METHODS_PER_OBJECT) {
     // Evict the oldest: a class's methods never reach the bound, and the
     // method just read stays the same function until 256 others are read.
     methods.delete(methods.keys().next().value as PropertyKey);
   }
-  methods.set(key, { fn, bound });
-  return bound;
+  methods.set(key, { fn, result });
+  return result;
 }
 
 function primitiveMethod(real: unknown, fn: Method): Method {

@@ -180,6 +180,11 @@ export function registerSlot(slot: object): number {
   return index;
 }
 
+/** `slot`'s index into `Scope#fast`, or -1 (for readers that inline the fast case). */
+export function slotIndexOf(slot: object): number {
+  return (slot as Indexed)[SLOT_INDEX];
+}
+
 /** `slot`'s value in `scope`: a Local's entry, a LocalStack's top frame, or `undefined`. */
 export function readSlot(scope: Scope, slot: object): unknown {
   const index = (slot as Indexed)[SLOT_INDEX];
