@@ -34,28 +34,39 @@ import type { LocalStack } from "./stack.ts";
 /**
  * Options of {@linkcode LocalProxy}.
  *
- * @example
+ * @example A proxy with its own unbound message
  * ```ts
- * import { LocalProxy, LocalStack, type LocalProxyOptions } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalProxy,
+ *   type LocalProxyOptions,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const options: LocalProxyOptions = { unboundMessage: "no request: call this inside a handler" };
- * const request = new LocalProxy(new LocalStack<Request>(), undefined, options);
+ * const options: LocalProxyOptions = { unboundMessage: "no request here" };
+ * const stack = new LocalStack<Request>();
+ * const request = new LocalProxy(stack, undefined, options);
+ * assert.throws(() => request.url, { message: "no request here" });
  * ```
  */
 export interface LocalProxyOptions {
   /**
    * The message of the Error thrown when the proxy is used while nothing is
-   * bound. Defaults to `"object is not bound"`.
+   * bound.
    *
-   * @example
+   * @default {"object is not bound"}
+   *
+   * @example Flask's "working outside of request context"
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const request = new LocalProxy(new LocalStack<Request>(), undefined, {
-   *   unboundMessage: "working outside of a request",
+   *   unboundMessage: "working outside of request context",
    * });
-   * assert.throws(() => request.url, { message: "working outside of a request" });
+   * assert.throws(() => request.url, {
+   *   message: "working outside of request context",
+   * });
    * ```
    */
   unboundMessage?: string;
@@ -64,15 +75,19 @@ export interface LocalProxyOptions {
    * `new`-ing the proxy calls the current object. Off by default, so that
    * validators and serializers see an object.
    *
-   * @example
+   * @default {false}
+   *
+   * @example A per-request logger that is called directly
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const hooks = new Local<{ log: (message: string) => string }>();
-   * hooks.log = (message) => `logged ${message}`;
    * const log = new LocalProxy(hooks, "log", { callable: true });
-   * assert.equal(log("hi"), "logged hi");
+   * new LocalManager().run(() => {
+   *   hooks.log = (message) => `logged ${message}`;
+   *   assert.equal(log("hi"), "logged hi");
+   * });
    * ```
    */
   callable?: boolean;
@@ -111,11 +126,16 @@ export type LocalProxySource<T = unknown> =
  * The constructor of {@linkcode LocalProxy}; `new LocalProxy(...)` is typed
  * as the proxied object.
  *
- * @example
+ * @example A proxy typed as the object it stands for
  * ```ts
  * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const request: Request = new LocalProxy(new LocalStack<Request>());
+ * const stack = new LocalStack<Request>();
+ * const request: Request = new LocalProxy(stack);
+ * stack.run(new Request("http://localhost/"), () => {
+ *   assert.equal(request.method, "GET");
+ * });
  * ```
  */
 export interface LocalProxyConstructor {
@@ -123,11 +143,18 @@ export interface LocalProxyConstructor {
    * A proxy for the top of a LocalStack, the store of an AsyncLocalStorage or
    * the result of a function.
    *
-   * @example
+   * @typeParam T The type of the source's current value.
+   *
+   * @example The top of a stack
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const request = new LocalProxy(new LocalStack<Request>());
+   * const stack = new LocalStack<URL>();
+   * const url = new LocalProxy(stack);
+   * stack.run(new URL("http://localhost/a"), () => {
+   *   assert.equal(url.pathname, "/a");
+   * });
    * ```
    */
   new <T>(
@@ -138,12 +165,20 @@ export interface LocalProxyConstructor {
   /**
    * A proxy for one value of a Local.
    *
-   * @example
+   * @typeParam T The Local's value types.
+   * @typeParam K The name of the proxied value.
+   *
+   * @example One value of a Local
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: { name: string } }>();
    * const user = new LocalProxy(g, "user");
+   * new LocalManager().run(() => {
+   *   g.user = { name: "ada" };
+   *   assert.equal(user.name, "ada");
+   * });
    * ```
    */
   new <T extends object, K extends keyof T & string>(
@@ -156,12 +191,19 @@ export interface LocalProxyConstructor {
    * current value of a LocalStack, AsyncLocalStorage or function. Give the
    * proxied type as `T`.
    *
-   * @example
+   * @typeParam T The type of the value at `name`.
+   *
+   * @example A member of the current request
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const requestStack = new LocalStack<Request>();
    * const headers = new LocalProxy<Headers>(requestStack, "headers");
+   * const request = new Request("http://x/", { headers: { "x-id": "7" } });
+   * requestStack.run(request, () => {
+   *   assert.equal(headers.get("x-id"), "7");
+   * });
    * ```
    */
   new <T = unknown>(
@@ -174,12 +216,19 @@ export interface LocalProxyConstructor {
    * the proxied type as `T`. (A plain name is typed by the overload above,
    * which also rejects names the Local does not have.)
    *
-   * @example
+   * @typeParam T The type of the value at the path.
+   *
+   * @example A value nested in a value of a Local
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: { name: string } }>();
    * const userName = new LocalProxy<string>(g, "user.name");
+   * new LocalManager().run(() => {
+   *   g.user = { name: "ada" };
+   *   assert.equal(userName.toUpperCase(), "ADA");
+   * });
    * ```
    */
   new <T = unknown>(
@@ -189,25 +238,31 @@ export interface LocalProxyConstructor {
   ): T;
   /**
    * The prototype of the class (proxies report their current object's
-   * prototype instead).
+   * prototype instead, and this one while unbound).
    *
-   * @example
+   * @example What an unbound proxy reports
    * ```ts
-   * import { LocalProxy } from "@contextlocal/contextlocal";
+   * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * console.log(typeof LocalProxy.prototype); // "object"
+   * const request = new LocalProxy(new LocalStack<Request>());
+   * assert.equal(Object.getPrototypeOf(request), LocalProxy.prototype);
    * ```
    */
   readonly prototype: object;
   /**
    * The object `proxy` currently forwards to (werkzeug's
    * `_get_current_object()`): use it where identity matters, e.g. as a
-   * WeakMap key or for `structuredClone`.
+   * WeakMap key, for `structuredClone`, or for built-ins that check their
+   * argument's brand (`new Response(bytes)`, `new Request(request)`).
    *
+   * @typeParam T The proxy's type, which is its object's type.
+   * @param proxy A LocalProxy.
+   * @returns The current object.
    * @throws {TypeError} When `proxy` is not a LocalProxy.
    * @throws {Error} With the proxy's unbound message when nothing is bound.
    *
-   * @example
+   * @example The real object behind a proxy
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -248,12 +303,14 @@ export interface LocalProxyConstructor {
   /**
    * `true` for every LocalProxy, bound or not.
    *
-   * @example
+   * @example Recognising a proxy
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
-   * assert.ok(new LocalProxy(new LocalStack<object>()) instanceof LocalProxy);
+   * const request = new LocalProxy(new LocalStack<object>());
+   * assert.ok(request instanceof LocalProxy);
+   * assert.ok(!({} instanceof LocalProxy));
    * ```
    */
   [Symbol.hasInstance](value: unknown): boolean;
@@ -301,21 +358,31 @@ const LocalProxyClass = class LocalProxy {
  * a {@linkcode Local} (by name), the store of an `AsyncLocalStorage`, or the
  * result of a function; `name` may be a dotted path into that value.
  *
- * Reads go through the real object, and functions come back bound to it (the
- * same bound function each time), so `Map#get`, `Request#json()`,
- * `url.pathname` and `#private` members work. `typeof proxy` is `"object"`
- * unless `options.callable` is set. Using the proxy while nothing is bound
- * throws an Error with `options.unboundMessage`.
+ * Reads go through the real object. Its own function-valued properties
+ * (classes, callbacks, object-literal methods) come back as they are;
+ * methods it inherits come back bound to it, the same bound function each
+ * time, so `Map#get`, `Request#json()`, `url.pathname` and `#private`
+ * members work. `typeof proxy` is `"object"` unless `options.callable` is
+ * set. Using the proxy while nothing is bound throws an Error with
+ * `options.unboundMessage`; `Object.keys` of an unbound proxy is `[]`.
+ * Printing it prints the current object, cycles and depth limits included,
+ * or `<LocalProxy unbound>`.
  *
  * Known limits: a proxy is not its object (`proxy !== real`; use
- * `LocalProxy.getCurrentObject(proxy)`), it is always truthy, `Array.isArray`
- * and `structuredClone` see the proxy, `Object.isFrozen(proxy)` is `false`,
- * and `_getCurrentObject` is a reserved property name (werkzeug's
- * `_get_current_object`).
+ * `LocalProxy.getCurrentObject(proxy)`), it is always truthy, `Array.isArray`,
+ * `Array#flat` and `structuredClone` see the proxy, `Object.isFrozen(proxy)`
+ * is `false`, and `_getCurrentObject` (werkzeug's `_get_current_object`)
+ * reads as the function returning the current object unless that object has
+ * a property of that name.
  *
- * @example
+ * @example Proxies over a Local and over a stack
  * ```ts
- * import { Local, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   LocalProxy,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: { name: string } }>();
@@ -323,8 +390,10 @@ const LocalProxyClass = class LocalProxy {
  * const stack = new LocalStack<URL>();
  * const path = new LocalProxy<string>(stack, "pathname");
  *
- * g.user = { name: "ada" };
- * assert.equal(user.name, "ada");
+ * new LocalManager().run(() => {
+ *   g.user = { name: "ada" };
+ *   assert.equal(user.name, "ada");
+ * });
  * stack.run(new URL("http://localhost/a/b"), () => {
  *   assert.equal(path.toUpperCase(), "/A/B");
  * });
