@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { runChild } from "./_child.ts";
+import { type ChildRun, runChild } from "./_child.ts";
 
 const PROBE = "tests/fixtures/inspect_probe.ts";
 /** Far above what any case prints (under 100 characters each) or takes. */
@@ -20,15 +20,21 @@ interface Printed {
   expected: string;
 }
 
+/** Runs the probe in `mode`; it must end by itself, in time, with little output. */
+async function probe(mode: string): Promise<ChildRun> {
+  const run = await runChild(PROBE, [mode], LIMITS);
+  assert.equal(
+    run.killed,
+    false,
+    `ran ${run.ms.toFixed(0)} ms, printed ${run.stdout.length} chars`,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  return run;
+}
+
 describe("LocalProxy and Local printing", () => {
   it("every inspector prints a proxy or Local in a cycle or under a depth limit as its object", async () => {
-    const run = await runChild(PROBE, ["inspectors"], LIMITS);
-    assert.equal(
-      run.killed,
-      false,
-      `the probe ran ${run.ms.toFixed(0)} ms, ${run.stdout.length} chars`,
-    );
-    assert.equal(run.code, 0, run.stderr);
+    const run = await probe("inspectors");
     const lines = run.stdout.trim().split("\n");
     assert.equal(lines.pop(), "--- done");
     const printed = lines.map((line) => JSON.parse(line) as Printed);
@@ -40,13 +46,7 @@ describe("LocalProxy and Local printing", () => {
   });
 
   it("console.log of a proxy or Local in a cycle writes what console.log of its object writes", async () => {
-    const run = await runChild(PROBE, ["console"], LIMITS);
-    assert.equal(
-      run.killed,
-      false,
-      `the probe ran ${run.ms.toFixed(0)} ms, ${run.stdout.length} chars`,
-    );
-    assert.equal(run.code, 0, run.stderr);
+    const run = await probe("console");
     const blocks = run.stdout.split(/^--- /m).slice(1);
     assert.equal(blocks.pop(), "done\n");
     assert.ok(blocks.length >= 12, `${blocks.length} blocks printed`);
