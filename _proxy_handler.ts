@@ -29,24 +29,27 @@ export function createLocalProxy(config: ProxyConfig, unboundPrototype: object):
     if (real === undefined || real === null) throw new Error(unboundMessage);
     return real;
   };
-  const target = createTarget(config.callable);
-  Object.defineProperty(target, INSPECT, {
-    configurable: true,
-    value: () => inspectProxy(resolve),
-  });
+  const target = createTarget(config.callable, () => inspectProxy(resolve));
   const proxy: object = new Proxy(target, handlerFor(config, current, unboundPrototype));
   proxyRegistry.set(proxy, current);
   return proxy;
 }
 
-function createTarget(callable: boolean): object {
-  if (!callable) return {};
+/**
+ * The proxy's target: it holds nothing, and its prototype holds the custom
+ * inspector (inspectors read it from the target; an own property would make
+ * every read's invariant check on the target a little slower).
+ */
+function createTarget(callable: boolean, inspect: () => unknown): object {
+  const inspector = Object.create(null, { [INSPECT]: { value: inspect } }) as object;
+  if (!callable) return Object.create(inspector);
   // A bound function is callable and constructible yet has no `prototype`:
   // once `length` and `name` are gone it holds no property that proxy
   // invariants would force us to report.
   const target = function () {}.bind(null);
   delete (target as { length?: number }).length;
   delete (target as { name?: string }).name;
+  Object.setPrototypeOf(target, inspector);
   return target;
 }
 
