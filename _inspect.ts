@@ -11,34 +11,9 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
 
 /** The custom-inspection key that all the runtimes' inspectors honour. */
 export const INSPECT: symbol = Symbol.for("nodejs.util.inspect.custom");
-
-/**
- * What a proxy prints: its current object, or a short string when there is
- * none. `resolve` returns the current object or `undefined`/`null`.
- */
-export function inspectProxy(resolve: () => unknown): unknown {
-  let real: unknown;
-  try {
-    real = resolve();
-  } catch (error) {
-    // A log line must not throw: say why there is nothing to print.
-    return `<LocalProxy unresolvable: ${describeError(error)}>`;
-  }
-  return real === undefined || real === null ? "<LocalProxy unbound>" : real;
-}
-
-function describeError(error: unknown): string {
-  try {
-    if (error instanceof Error) return describe(error.message).replace(/^the string /, "");
-  } catch {
-    // a hostile error object: fall through to a description of it
-  }
-  return describe(error);
-}
 
 /** One display object per values Map, so that a cycle prints `[Circular]`. */
 const displays = new WeakMap<Map<PropertyKey, unknown>, object>();

@@ -10,9 +10,9 @@
  */
 import { proxyRegistry, rootScope, storage } from "./_scope.ts";
 import { describe } from "./_describe.ts";
-import { INSPECT, inspectProxy } from "./_inspect.ts";
+import { INSPECT } from "./_inspect.ts";
 import { type Method, methodOf } from "./_proxy_methods.ts";
-import type { Frame, ProxyConfig } from "./_proxy_options.ts";
+import { type Frame, isUnbound, type ProxyConfig } from "./_proxy_options.ts";
 
 /** werkzeug's `_get_current_object`, a reserved property name of every proxy. */
 const GET_CURRENT_OBJECT = "_getCurrentObject";
@@ -26,7 +26,7 @@ export function createLocalProxy(config: ProxyConfig, unboundPrototype: object):
   const { resolve, unboundMessage } = config;
   const current = (): unknown => {
     const real = resolve();
-    if (real === undefined || real === null) throw new Error(unboundMessage);
+    if (isUnbound(real)) throw new Error(unboundMessage);
     return real;
   };
   const target = createTarget(config.callable, () => inspectProxy(resolve));
@@ -98,14 +98,14 @@ function handlerFor(
     get: stackSlot === undefined
       ? (_target, key) => {
         const real = resolve();
-        return real === undefined || real === null
+        return isUnbound(real)
           ? unboundRead(key, current, unboundMessage)
           : read(real, key, current);
       }
       : (_target, key) => {
         // `resolve()` with the fast slot's read inlined: the hottest path.
         const real = ((storage.getStore() ?? rootScope).fast[stackSlot] as Frame)?.item;
-        if (real === undefined || real === null) return unboundRead(key, current, unboundMessage);
+        if (isUnbound(real)) return unboundRead(key, current, unboundMessage);
         // `read()` inlined, for the same reason.
         const value = typeof real === "object"
           ? (real as Record<PropertyKey, unknown>)[key]
@@ -125,7 +125,7 @@ function handlerFor(
     ownKeys() {
       // Like werkzeug's dir() of an unbound proxy: nothing to list, no error.
       const real = resolve();
-      return real === undefined || real === null ? [] : Reflect.ownKeys(asObject(real));
+      return isUnbound(real) ? [] : Reflect.ownKeys(asObject(real));
     },
     getOwnPropertyDescriptor(_target, key) {
       const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
@@ -146,7 +146,7 @@ function handlerFor(
     },
     getPrototypeOf() {
       const real = resolve();
-      if (real === undefined || real === null) return unboundPrototype;
+      if (isUnbound(real)) return unboundPrototype;
       return Reflect.getPrototypeOf(asObject(real));
     },
     setPrototypeOf(_target, prototype) {
@@ -184,4 +184,28 @@ function callableCurrent(current: () => unknown, action: string): Method {
     throw new TypeError(`LocalProxy cannot ${action} its current object: it is ${describe(real)}`);
   }
   return real as Method;
+}
+
+/**
+ * What a proxy prints: its current object, or a short string when there is
+ * none. `resolve` returns the current object or `undefined`/`null`.
+ */
+function inspectProxy(resolve: () => unknown): unknown {
+  let real: unknown;
+  try {
+    real = resolve();
+  } catch (error) {
+    // A log line must not throw: say why there is nothing to print.
+    return `<LocalProxy unresolvable: ${describeError(error)}>`;
+  }
+  return isUnbound(real) ? "<LocalProxy unbound>" : real;
+}
+
+function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return describe(error.message).replace(/^the string /, "");
+  } catch {
+    // a hostile error object: fall through to a description of it
+  }
+  return describe(error);
 }

@@ -25,6 +25,11 @@ export interface ProxyConfig {
 }
 
 const WHAT = "new LocalProxy()";
+
+/** What "nothing is bound" means for every LocalProxy: no current object. */
+export function isUnbound(real: unknown): real is undefined | null {
+  return real === undefined || real === null;
+}
 const DEFAULT_UNBOUND_MESSAGE = "object is not bound";
 
 /** Validates the constructor's arguments; a TypeError names the first bad one. */
@@ -139,7 +144,7 @@ function followPath(lookup: () => unknown, path: readonly string[]): () => unkno
   return () => {
     let value = lookup();
     for (const segment of path) {
-      if (value === undefined || value === null) return undefined;
+      if (isUnbound(value)) return undefined;
       value = (value as Record<string, unknown>)[segment];
     }
     return value;
