@@ -30,6 +30,7 @@ import {
   storage,
 } from "./_scope.ts";
 import { entryOf, type LocalEntry, ownValues, slotOfLocal, snapshot } from "./_local_values.ts";
+import { INSPECT, inspectLocal } from "./_inspect.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
 export type { LocalOptions } from "./_local_options.ts";
@@ -133,7 +134,6 @@ export interface LocalConstructor {
   readonly prototype: Local<Record<PropertyKey, unknown>>;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // Read once: `Symbol.iterator` in a trap is a global lookup plus a property load per access.
 const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
 
@@ -294,19 +294,20 @@ const LocalClass = class Local {
   }
 
   // Read from the slot by util.inspect / console.log (which unwrap proxies),
-  // so printing a Local shows the current scope's values. Printing never
-  // throws, not even for a strict Local outside any scope.
-  [INSPECT](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+  // so printing a Local shows the current scope's values. It returns an
+  // object for the inspector to format, so that depth limits and cycles
+  // apply as they do to the values themselves, and it never throws, not
+  // even for a strict Local outside any scope.
+  [INSPECT](): object | string {
     const slot = slotOfLocal(this) ?? this;
     const name = names.get(slot);
-    const title = name === undefined ? "Local" : `Local(${name})`;
     let scope: Scope;
     try {
       scope = scopeOf(slot, ITERATE);
     } catch {
-      return `${title} <outside any scope>`;
+      return `${name === undefined ? "Local" : `Local [${name}]`} <outside any scope>`;
     }
-    return `${title} ${inspect(Object.fromEntries(snapshot(scope, slot)), options)}`;
+    return inspectLocal(entryOf(scope, slot)?.values, name);
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {

@@ -23,38 +23,50 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { proxyRegistry } from "./_scope.ts";
-import { readLocal, slotOfLocal, topReader } from "./_local_values.ts";
-import { describe, typeError } from "./_describe.ts";
+import { typeError } from "./_describe.ts";
+import { createLocalProxy } from "./_proxy_handler.ts";
+import { parseArguments } from "./_proxy_options.ts";
 import type { AnyLocal, Local } from "./local.ts";
-import { LocalStack } from "./stack.ts";
+import type { LocalStack } from "./stack.ts";
 
 /**
  * Options of {@linkcode LocalProxy}.
  *
- * @example
+ * @example A proxy with its own unbound message
  * ```ts
- * import { LocalProxy, LocalStack, type LocalProxyOptions } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalProxy,
+ *   type LocalProxyOptions,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const options: LocalProxyOptions = { unboundMessage: "no request: call this inside a handler" };
- * const request = new LocalProxy(new LocalStack<Request>(), undefined, options);
+ * const options: LocalProxyOptions = { unboundMessage: "no request here" };
+ * const stack = new LocalStack<Request>();
+ * const request = new LocalProxy(stack, undefined, options);
+ * assert.throws(() => request.url, { message: "no request here" });
  * ```
  */
 export interface LocalProxyOptions {
   /**
    * The message of the Error thrown when the proxy is used while nothing is
-   * bound. Defaults to `"object is not bound"`.
+   * bound.
    *
-   * @example
+   * @default {"object is not bound"}
+   *
+   * @example Flask's "working outside of request context"
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const request = new LocalProxy(new LocalStack<Request>(), undefined, {
-   *   unboundMessage: "working outside of a request",
+   *   unboundMessage: "working outside of request context",
    * });
-   * assert.throws(() => request.url, { message: "working outside of a request" });
+   * assert.throws(() => request.url, {
+   *   message: "working outside of request context",
+   * });
    * ```
    */
   unboundMessage?: string;
@@ -63,45 +75,67 @@ export interface LocalProxyOptions {
    * `new`-ing the proxy calls the current object. Off by default, so that
    * validators and serializers see an object.
    *
-   * @example
+   * @default {false}
+   *
+   * @example A per-request logger that is called directly
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const hooks = new Local<{ log: (message: string) => string }>();
-   * hooks.log = (message) => `logged ${message}`;
    * const log = new LocalProxy(hooks, "log", { callable: true });
-   * assert.equal(log("hi"), "logged hi");
+   * new LocalManager().run(() => {
+   *   hooks.log = (message) => `logged ${message}`;
+   *   assert.equal(log("hi"), "logged hi");
+   * });
    * ```
    */
   callable?: boolean;
 }
 
 /**
- * Anything a {@linkcode LocalProxy} can follow.
+ * A source that a {@linkcode LocalProxy} follows without a name: a
+ * LocalStack (its top), an AsyncLocalStorage (its store) or a function (its
+ * result). A Local needs the name of one of its values as well.
  *
- * @example
+ * @typeParam T The type of the source's current value.
+ *
+ * @example A proxy over a source chosen at run time
  * ```ts
- * import { LocalStack, type LocalProxySource } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalProxy,
+ *   type LocalProxySource,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const source: LocalProxySource = new LocalStack<Request>();
+ * const stack = new LocalStack<URL>();
+ * const source: LocalProxySource<URL> = stack;
+ * const url: URL = new LocalProxy(source);
+ * stack.run(new URL("http://localhost/a"), () => {
+ *   assert.equal(url.pathname, "/a");
+ * });
  * ```
  */
-export type LocalProxySource =
-  | AnyLocal
-  | LocalStack<unknown>
-  | AsyncLocalStorage<unknown>
-  | (() => unknown);
+export type LocalProxySource<T = unknown> =
+  | LocalStack<T>
+  | AsyncLocalStorage<T>
+  | (() => T);
 
 /**
  * The constructor of {@linkcode LocalProxy}; `new LocalProxy(...)` is typed
  * as the proxied object.
  *
- * @example
+ * @example A proxy typed as the object it stands for
  * ```ts
  * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const request: Request = new LocalProxy(new LocalStack<Request>());
+ * const stack = new LocalStack<Request>();
+ * const request: Request = new LocalProxy(stack);
+ * stack.run(new Request("http://localhost/"), () => {
+ *   assert.equal(request.method, "GET");
+ * });
  * ```
  */
 export interface LocalProxyConstructor {
@@ -109,27 +143,42 @@ export interface LocalProxyConstructor {
    * A proxy for the top of a LocalStack, the store of an AsyncLocalStorage or
    * the result of a function.
    *
-   * @example
+   * @typeParam T The type of the source's current value.
+   *
+   * @example The top of a stack
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * const request = new LocalProxy(new LocalStack<Request>());
+   * const stack = new LocalStack<URL>();
+   * const url = new LocalProxy(stack);
+   * stack.run(new URL("http://localhost/a"), () => {
+   *   assert.equal(url.pathname, "/a");
+   * });
    * ```
    */
   new <T>(
-    source: LocalStack<T> | AsyncLocalStorage<T> | (() => T),
+    source: LocalProxySource<T>,
     name?: undefined,
     options?: LocalProxyOptions,
   ): NonNullable<T>;
   /**
    * A proxy for one value of a Local.
    *
-   * @example
+   * @typeParam T The Local's value types.
+   * @typeParam K The name of the proxied value.
+   *
+   * @example One value of a Local
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: { name: string } }>();
    * const user = new LocalProxy(g, "user");
+   * new LocalManager().run(() => {
+   *   g.user = { name: "ada" };
+   *   assert.equal(user.name, "ada");
+   * });
    * ```
    */
   new <T extends object, K extends keyof T & string>(
@@ -142,16 +191,23 @@ export interface LocalProxyConstructor {
    * current value of a LocalStack, AsyncLocalStorage or function. Give the
    * proxied type as `T`.
    *
-   * @example
+   * @typeParam T The type of the value at `name`.
+   *
+   * @example A member of the current request
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const requestStack = new LocalStack<Request>();
    * const headers = new LocalProxy<Headers>(requestStack, "headers");
+   * const request = new Request("http://x/", { headers: { "x-id": "7" } });
+   * requestStack.run(request, () => {
+   *   assert.equal(headers.get("x-id"), "7");
+   * });
    * ```
    */
   new <T = unknown>(
-    source: LocalStack<unknown> | AsyncLocalStorage<unknown> | (() => unknown),
+    source: LocalProxySource,
     name: string,
     options?: LocalProxyOptions,
   ): T;
@@ -160,12 +216,19 @@ export interface LocalProxyConstructor {
    * the proxied type as `T`. (A plain name is typed by the overload above,
    * which also rejects names the Local does not have.)
    *
-   * @example
+   * @typeParam T The type of the value at the path.
+   *
+   * @example A value nested in a value of a Local
    * ```ts
-   * import { Local, LocalProxy } from "@contextlocal/contextlocal";
+   * import { Local, LocalManager, LocalProxy } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
    * const g = new Local<{ user: { name: string } }>();
    * const userName = new LocalProxy<string>(g, "user.name");
+   * new LocalManager().run(() => {
+   *   g.user = { name: "ada" };
+   *   assert.equal(userName.toUpperCase(), "ADA");
+   * });
    * ```
    */
   new <T = unknown>(
@@ -175,25 +238,31 @@ export interface LocalProxyConstructor {
   ): T;
   /**
    * The prototype of the class (proxies report their current object's
-   * prototype instead).
+   * prototype instead, and this one while unbound).
    *
-   * @example
+   * @example What an unbound proxy reports
    * ```ts
-   * import { LocalProxy } from "@contextlocal/contextlocal";
+   * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
    *
-   * console.log(typeof LocalProxy.prototype); // "object"
+   * const request = new LocalProxy(new LocalStack<Request>());
+   * assert.equal(Object.getPrototypeOf(request), LocalProxy.prototype);
    * ```
    */
   readonly prototype: object;
   /**
    * The object `proxy` currently forwards to (werkzeug's
    * `_get_current_object()`): use it where identity matters, e.g. as a
-   * WeakMap key or for `structuredClone`.
+   * WeakMap key, for `structuredClone`, or for built-ins that check their
+   * argument's brand (`new Response(bytes)`, `new Request(request)`).
    *
+   * @typeParam T The proxy's type, which is its object's type.
+   * @param proxy A LocalProxy.
+   * @returns The current object.
    * @throws {TypeError} When `proxy` is not a LocalProxy.
    * @throws {Error} With the proxy's unbound message when nothing is bound.
    *
-   * @example
+   * @example The real object behind a proxy
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
@@ -209,270 +278,72 @@ export interface LocalProxyConstructor {
    */
   getCurrentObject<T>(proxy: T): T;
   /**
-   * `true` for every LocalProxy, bound or not.
+   * Whether `proxy` has a current object right now (Flask's
+   * `has_request_context`): `false` where using it would throw its unbound
+   * message. Never throws for a LocalProxy, also when its source throws.
    *
-   * @example
+   * @param proxy A LocalProxy.
+   * @returns `true` when the proxy's source has a current object.
+   * @throws {TypeError} When `proxy` is not a LocalProxy.
+   *
+   * @example Checking for a request before reading it
    * ```ts
    * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
-   * assert.ok(new LocalProxy(new LocalStack<object>()) instanceof LocalProxy);
+   * const requestStack = new LocalStack<Request>();
+   * const request = new LocalProxy(requestStack);
+   * assert.equal(LocalProxy.isBound(request), false);
+   * requestStack.run(new Request("http://localhost/"), () => {
+   *   assert.equal(LocalProxy.isBound(request), true);
+   * });
+   * ```
+   */
+  isBound(proxy: unknown): boolean;
+  /**
+   * `true` for every LocalProxy, bound or not.
+   *
+   * @example Recognising a proxy
+   * ```ts
+   * import { LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const request = new LocalProxy(new LocalStack<object>());
+   * assert.ok(request instanceof LocalProxy);
+   * assert.ok(!({} instanceof LocalProxy));
    * ```
    */
   [Symbol.hasInstance](value: unknown): boolean;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-const GET_CURRENT_OBJECT = "_getCurrentObject";
-const DEFAULT_UNBOUND_MESSAGE = "object is not bound";
-
-/** Functions read through a proxy, bound to their object: one per object and key. */
-// deno-lint-ignore no-explicit-any -- any function at all may be read through a proxy
-type Method = (this: unknown, ...args: any[]) => unknown;
-const boundMethods = new WeakMap<object, Map<PropertyKey, { fn: Method; bound: Method }>>();
-
-function bindMethod(real: unknown, key: PropertyKey, fn: Method): Method {
-  if (typeof real !== "object" && typeof real !== "function") return fn.bind(real);
-  let methods = boundMethods.get(real as object);
-  if (methods === undefined) {
-    methods = new Map();
-    boundMethods.set(real as object, methods);
-  }
-  const cached = methods.get(key);
-  if (cached !== undefined && cached.fn === fn) return cached.bound;
-  const bound = fn.bind(real);
-  methods.set(key, { fn, bound });
-  return bound;
-}
-
-function isAsyncLocalStorage(value: unknown): value is AsyncLocalStorage<unknown> {
-  try {
-    return value instanceof AsyncLocalStorage;
-  } catch {
-    return false; // a revoked proxy throws on getPrototypeOf
-  }
-}
-
-/** Builds the function returning the source's current value at `path`. */
-function resolverFor(source: unknown, path: string[]): () => unknown {
-  const localSlot = slotOfLocal(source);
-  let lookup: () => unknown;
-  if (localSlot !== undefined) {
-    const first = path.shift() as string;
-    lookup = () => readLocal(localSlot, first);
-  } else if (source instanceof LocalStack) {
-    lookup = topReader(source);
-  } else if (isAsyncLocalStorage(source)) {
-    const als = source;
-    lookup = () => als.getStore();
-  } else {
-    const fn = source as () => unknown;
-    lookup = () => fn();
-  }
-  if (path.length === 0) return lookup;
-  return () => {
-    let value = lookup();
-    for (const segment of path) {
-      if (value === undefined || value === null) return undefined;
-      value = (value as Record<string, unknown>)[segment];
-    }
-    return value;
-  };
-}
-
-function validate(source: unknown, name: unknown, options: unknown): string[] {
-  const what = "new LocalProxy()";
-  const isLocal = slotOfLocal(source) !== undefined;
-  if (
-    !isLocal && !(source instanceof LocalStack) && !isAsyncLocalStorage(source) &&
-    typeof source !== "function"
-  ) {
-    throw typeError(
-      what,
-      "a Local, LocalStack, AsyncLocalStorage or function as its source",
-      source,
-    );
-  }
-  if (name !== undefined && typeof name !== "string") {
-    throw typeError(what, "a property name or dotted path (string) as its name", name);
-  }
-  if (isLocal && name === undefined) {
-    throw new TypeError(
-      `${what} with a Local source needs the name of the value to proxy, as in new LocalProxy(g, "user")`,
-    );
-  }
-  const path = name === undefined ? [] : name.split(".");
-  if (path.some((segment) => segment === "")) {
-    throw new TypeError(
-      `${what} expects a property name or dotted path such as "user.name"; received ${
-        describe(name)
-      }`,
-    );
-  }
-  if (options !== undefined) {
-    if (typeof options !== "object" || options === null) {
-      throw typeError(what, "an options object or undefined", options);
-    }
-    const { unboundMessage, callable } = options as LocalProxyOptions;
-    if (unboundMessage !== undefined && typeof unboundMessage !== "string") {
-      throw typeError(what, "options.unboundMessage to be a string", unboundMessage);
-    }
-    if (callable !== undefined && typeof callable !== "boolean") {
-      throw typeError(what, "options.callable to be a boolean", callable);
-    }
-  }
-  return path;
-}
-
-function createTarget(callable: boolean): object {
-  if (!callable) return {};
-  // A bound function is callable and constructible yet has no `prototype`:
-  // once `length` and `name` are gone it holds no property that proxy
-  // invariants would force us to report.
-  const target = function () {}.bind(null);
-  delete (target as { length?: number }).length;
-  delete (target as { name?: string }).name;
-  return target;
+/** The function returning `proxy`'s current object; a TypeError when it is no LocalProxy. */
+function currentOf(proxy: unknown, what: string): () => unknown {
+  const current = typeof proxy === "object" || typeof proxy === "function"
+    ? proxyRegistry.get(proxy as object)
+    : undefined;
+  if (current === undefined) throw typeError(what, "a LocalProxy", proxy);
+  return current;
 }
 
 const LocalProxyClass = class LocalProxy {
   constructor(source: unknown, name?: unknown, options?: unknown) {
-    const path = validate(source, name, options);
-    const resolve = resolverFor(source, path);
-    const { unboundMessage = DEFAULT_UNBOUND_MESSAGE, callable = false } =
-      (options ?? {}) as LocalProxyOptions;
-    const current = (): unknown => {
-      const real = resolve();
-      if (real === undefined || real === null) throw new Error(unboundMessage);
-      return real;
-    };
-    const asObject = (real: unknown): object =>
-      typeof real === "object" || typeof real === "function" ? real as object : Object(real);
-    const getCurrentObject = (): unknown => current();
-    const toJSON = (): unknown => current();
-
-    const target = createTarget(callable);
-    Object.defineProperty(target, INSPECT, {
-      configurable: true,
-      value(
-        _depth: number,
-        options: object,
-        inspect?: (value: unknown, options: object) => string,
-      ) {
-        let real: unknown;
-        try {
-          real = resolve();
-        } catch (error) {
-          return `<LocalProxy unresolvable: ${
-            error instanceof Error ? error.message : String(error)
-          }>`;
-        }
-        if (real === undefined || real === null) return "<LocalProxy unbound>";
-        return typeof inspect === "function" ? inspect(real, options) : real;
-      },
-    });
-
-    // The target is shared by every scope: no trap writes to it, and none
-    // reports what its invariants forbid (see DESIGN.md §4).
-    const proxy: object = new Proxy(target, {
-      get(_target, key) {
-        if (key === GET_CURRENT_OBJECT) return getCurrentObject;
-        const real = resolve();
-        let value: unknown;
-        // The hot path: a plain property load is [[Get]] with receiver = real,
-        // exactly what Reflect.get(real, key, real) does, but engines inline it.
-        if (typeof real === "object" && real !== null) {
-          value = (real as Record<PropertyKey, unknown>)[key];
-        } else if (real === undefined || real === null) {
-          throw new Error(unboundMessage);
-        } else {
-          value = Reflect.get(asObject(real), key, real);
-        }
-        if (typeof value === "function") {
-          if (key !== "constructor") return bindMethod(real, key, value as Method);
-        } else if (value === undefined && key === "toJSON") {
-          // JSON.stringify sees the real value (arrays stay arrays).
-          return toJSON;
-        }
-        return value;
-      },
-      set(_target, key, value) {
-        return Reflect.set(asObject(current()), key, value);
-      },
-      has(_target, key) {
-        return Reflect.has(asObject(current()), key);
-      },
-      deleteProperty(_target, key) {
-        return Reflect.deleteProperty(asObject(current()), key);
-      },
-      ownKeys() {
-        return Reflect.ownKeys(asObject(current()));
-      },
-      getOwnPropertyDescriptor(_target, key) {
-        const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
-        // Non-configurable would contradict the (configurable) target.
-        if (descriptor !== undefined) descriptor.configurable = true;
-        return descriptor;
-      },
-      defineProperty(_target, key, descriptor) {
-        const real = asObject(current());
-        if (descriptor.configurable === false) {
-          throw new TypeError(
-            `LocalProxy cannot define the non-configurable property ${
-              String(key)
-            }: define it on LocalProxy.getCurrentObject(proxy) instead`,
-          );
-        }
-        return Reflect.defineProperty(real, key, descriptor);
-      },
-      getPrototypeOf() {
-        const real = resolve();
-        if (real === undefined || real === null) return LocalProxyClass.prototype;
-        return Reflect.getPrototypeOf(asObject(real));
-      },
-      setPrototypeOf(_target, prototype) {
-        return Reflect.setPrototypeOf(asObject(current()), prototype);
-      },
-      isExtensible() {
-        current();
-        return true; // must match the target, which stays extensible
-      },
-      preventExtensions() {
-        current();
-        throw new TypeError(
-          "cannot freeze, seal or prevent extensions of a LocalProxy (its target is shared by every scope): " +
-            "apply it to LocalProxy.getCurrentObject(proxy) instead",
-        );
-      },
-      apply(_target, thisArg, args) {
-        const real = current();
-        if (typeof real !== "function") {
-          throw new TypeError(`LocalProxy cannot call its current object: it is ${describe(real)}`);
-        }
-        return Reflect.apply(real, thisArg, args);
-      },
-      construct(_target, args, newTarget) {
-        const real = current();
-        if (typeof real !== "function") {
-          throw new TypeError(
-            `LocalProxy cannot construct its current object: it is ${describe(real)}`,
-          );
-        }
-        return Reflect.construct(real, args, newTarget === proxy ? real : newTarget);
-      },
-    });
-    proxyRegistry.set(proxy, current);
-    return proxy;
+    return createLocalProxy(parseArguments(source, name, options), LocalProxyClass.prototype);
   }
 
   static getCurrentObject<T>(proxy: T): T {
-    const current = typeof proxy === "object" || typeof proxy === "function"
-      ? proxyRegistry.get(proxy as object)
-      : undefined;
-    if (current === undefined) {
-      throw typeError("LocalProxy.getCurrentObject()", "a LocalProxy", proxy);
+    return currentOf(proxy, "LocalProxy.getCurrentObject()")() as T;
+  }
+
+  static isBound(proxy: unknown): boolean {
+    const current = currentOf(proxy, "LocalProxy.isBound()");
+    try {
+      current();
+      return true;
+    } catch {
+      // Unbound, or a source that cannot say (a throwing function or
+      // getter): either way there is no object to use.
+      return false;
     }
-    return current() as T;
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {
@@ -487,21 +358,31 @@ const LocalProxyClass = class LocalProxy {
  * a {@linkcode Local} (by name), the store of an `AsyncLocalStorage`, or the
  * result of a function; `name` may be a dotted path into that value.
  *
- * Reads go through the real object, and functions come back bound to it (the
- * same bound function each time), so `Map#get`, `Request#json()`,
- * `url.pathname` and `#private` members work. `typeof proxy` is `"object"`
- * unless `options.callable` is set. Using the proxy while nothing is bound
- * throws an Error with `options.unboundMessage`.
+ * Reads go through the real object. Its own function-valued properties
+ * (classes, callbacks, object-literal methods) come back as they are;
+ * methods it inherits come back bound to it, the same bound function each
+ * time, so `Map#get`, `Request#json()`, `url.pathname` and `#private`
+ * members work. `typeof proxy` is `"object"` unless `options.callable` is
+ * set. Using the proxy while nothing is bound throws an Error with
+ * `options.unboundMessage`; `Object.keys` of an unbound proxy is `[]`.
+ * Printing it prints the current object, cycles and depth limits included,
+ * or `<LocalProxy unbound>`.
  *
  * Known limits: a proxy is not its object (`proxy !== real`; use
- * `LocalProxy.getCurrentObject(proxy)`), it is always truthy, `Array.isArray`
- * and `structuredClone` see the proxy, `Object.isFrozen(proxy)` is `false`,
- * and `_getCurrentObject` is a reserved property name (werkzeug's
- * `_get_current_object`).
+ * `LocalProxy.getCurrentObject(proxy)`), it is always truthy, `Array.isArray`,
+ * `Array#flat` and `structuredClone` see the proxy, `Object.isFrozen(proxy)`
+ * is `false`, and `_getCurrentObject` (werkzeug's `_get_current_object`)
+ * reads as the function returning the current object unless that object has
+ * a property of that name.
  *
- * @example
+ * @example Proxies over a Local and over a stack
  * ```ts
- * import { Local, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   LocalProxy,
+ *   LocalStack,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: { name: string } }>();
@@ -509,8 +390,10 @@ const LocalProxyClass = class LocalProxy {
  * const stack = new LocalStack<URL>();
  * const path = new LocalProxy<string>(stack, "pathname");
  *
- * g.user = { name: "ada" };
- * assert.equal(user.name, "ada");
+ * new LocalManager().run(() => {
+ *   g.user = { name: "ada" };
+ *   assert.equal(user.name, "ada");
+ * });
  * stack.run(new URL("http://localhost/a/b"), () => {
  *   assert.equal(path.toUpperCase(), "/A/B");
  * });

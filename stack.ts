@@ -29,6 +29,7 @@ import {
   storage,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
+import { INSPECT, inspectStack } from "./_inspect.ts";
 import { type Frame, popFrame, pushFrame, removeFrame, topFrame } from "./_frames.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
@@ -36,7 +37,6 @@ import { checkOptions, type LocalOptions } from "./_local_options.ts";
 const PUSH: Operation = (name) => `${name}.push()`;
 const POP: Operation = (name) => `${name}.pop()`;
 const TOP: Operation = (name) => `${name}.top`;
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /** What `push()` returns: disposing it undoes that push, once. */
 class Pushed implements Disposable {
@@ -272,21 +272,19 @@ export class LocalStack<T> {
     // Defined here rather than as a member so that it stays out of the docs.
     // Printing never throws, not even for a strict stack outside any scope.
     Object.defineProperty(LocalStack.prototype, INSPECT, {
-      value: function inspectStack(
-        this: LocalStack<unknown>,
-        _depth: number,
-        options: object,
-        inspect: (value: unknown, options: object) => string,
-      ): string {
+      // An object for the inspector to format (see _inspect.ts): depth
+      // limits and cycles through the top item apply as to the item itself.
+      value: function inspect(this: LocalStack<unknown>): object | string {
         const name = this.#name;
-        const title = name === undefined ? "LocalStack" : `LocalStack(${name})`;
         let scope: Scope;
         try {
           scope = storage.getStore() ?? rootScopeFor(this, TOP);
         } catch {
-          return `${title} <outside any scope>`;
+          return `${
+            name === undefined ? "LocalStack" : `LocalStack [${name}]`
+          } <outside any scope>`;
         }
-        return `${title} ${inspect({ top: topFrame(scope, this)?.item }, options)}`;
+        return inspectStack(topFrame(scope, this)?.item, name);
       },
       configurable: true,
       writable: true,

@@ -1,0 +1,213 @@
+/**
+ * The Proxy behind every LocalProxy: its target and its traps (internal).
+ *
+ * The target is shared by every scope: no trap writes to it, and none
+ * reports what its invariants forbid (a non-configurable property, a
+ * non-extensible target); those operations go to the current object or
+ * throw a TypeError that says what to do instead.
+ *
+ * @module
+ */
+import { proxyRegistry, rootScope, storage } from "./_scope.ts";
+import { describe } from "./_describe.ts";
+import { INSPECT } from "./_inspect.ts";
+import { type Method, methodOf } from "./_proxy_methods.ts";
+import type { Frame } from "./_frames.ts";
+import { isUnbound, type ProxyConfig } from "./_proxy_options.ts";
+
+/** werkzeug's `_get_current_object`, a reserved property name of every proxy. */
+const GET_CURRENT_OBJECT = "_getCurrentObject";
+const IS_CONCAT_SPREADABLE: typeof Symbol.isConcatSpreadable = Symbol.isConcatSpreadable;
+
+/**
+ * A new LocalProxy for `config`; `unboundPrototype` is what
+ * `Object.getPrototypeOf` reports while it is unbound.
+ */
+export function createLocalProxy(config: ProxyConfig, unboundPrototype: object): object {
+  const { resolve, unboundMessage } = config;
+  const current = (): unknown => {
+    const real = resolve();
+    if (isUnbound(real)) throw new Error(unboundMessage);
+    return real;
+  };
+  const target = createTarget(config.callable, () => inspectProxy(resolve));
+  const proxy: object = new Proxy(target, handlerFor(config, current, unboundPrototype));
+  proxyRegistry.set(proxy, current);
+  return proxy;
+}
+
+/**
+ * The proxy's target: it holds nothing, and its prototype holds the custom
+ * inspector (inspectors read it from the target; an own property would make
+ * every read's invariant check on the target a little slower).
+ */
+function createTarget(callable: boolean, inspect: () => unknown): object {
+  const inspector = Object.create(null, { [INSPECT]: { value: inspect } }) as object;
+  if (!callable) return Object.create(inspector);
+  // A bound function is callable and constructible yet has no `prototype`:
+  // once `length` and `name` are gone it holds no property that proxy
+  // invariants would force us to report.
+  const target = function () {}.bind(null);
+  delete (target as { length?: number }).length;
+  delete (target as { name?: string }).name;
+  Object.setPrototypeOf(target, inspector);
+  return target;
+}
+
+/** A read while unbound: only `_getCurrentObject` can be read (calling it throws). */
+function unboundRead(key: PropertyKey, current: () => unknown, unboundMessage: string): unknown {
+  if (key === GET_CURRENT_OBJECT) return current;
+  throw new Error(unboundMessage);
+}
+
+/** `real[key]` as the proxy returns it. */
+function read(real: unknown, key: PropertyKey, current: () => unknown): unknown {
+  // A plain property load is [[Get]] with receiver = real, exactly what
+  // Reflect.get(real, key, real) does, but engines inline it.
+  const value = typeof real === "object"
+    ? (real as Record<PropertyKey, unknown>)[key]
+    : Reflect.get(asObject(real), key, real);
+  if (typeof value === "function") return methodOf(real, key, value as Method);
+  return value === undefined ? missing(key, real, current) : value;
+}
+
+/**
+ * What the proxy answers for a key its current object does not have: the
+ * language asks the proxy, not the object, where the proxy must answer as
+ * the object would.
+ */
+function missing(key: PropertyKey, real: unknown, current: () => unknown): unknown {
+  if (key === GET_CURRENT_OBJECT) return current;
+  // Array#concat spreads arrays, but IsArray(proxy) looks at the target.
+  if (key === IS_CONCAT_SPREADABLE) return Array.isArray(real);
+  // JSON.stringify sees the real value (arrays stay arrays).
+  if (key === "toJSON") return current;
+  return undefined;
+}
+
+/** The current object as an object: primitives are boxed for `Reflect`. */
+function asObject(real: unknown): object {
+  return typeof real === "object" || typeof real === "function" ? real as object : Object(real);
+}
+
+function handlerFor(
+  { resolve, unboundMessage, stackSlot }: ProxyConfig,
+  current: () => unknown,
+  unboundPrototype: object,
+): ProxyHandler<object> {
+  return {
+    get: stackSlot === undefined
+      ? (_target, key) => {
+        const real = resolve();
+        return isUnbound(real)
+          ? unboundRead(key, current, unboundMessage)
+          : read(real, key, current);
+      }
+      : (_target, key) => {
+        // `resolve()` with the fast slot's read inlined: the hottest path.
+        const real =
+          ((storage.getStore() ?? rootScope).fast[stackSlot] as Frame<unknown> | undefined)?.item;
+        if (isUnbound(real)) return unboundRead(key, current, unboundMessage);
+        // `read()` inlined, for the same reason.
+        const value = typeof real === "object"
+          ? (real as Record<PropertyKey, unknown>)[key]
+          : Reflect.get(asObject(real), key, real);
+        if (typeof value === "function") return methodOf(real, key, value as Method);
+        return value === undefined ? missing(key, real, current) : value;
+      },
+    set(_target, key, value) {
+      return Reflect.set(asObject(current()), key, value);
+    },
+    has(_target, key) {
+      return Reflect.has(asObject(current()), key);
+    },
+    deleteProperty(_target, key) {
+      return Reflect.deleteProperty(asObject(current()), key);
+    },
+    ownKeys() {
+      // Like werkzeug's dir() of an unbound proxy: nothing to list, no error.
+      const real = resolve();
+      return isUnbound(real) ? [] : Reflect.ownKeys(asObject(real));
+    },
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(asObject(current()), key);
+      // Non-configurable would contradict the (configurable) target.
+      if (descriptor !== undefined) descriptor.configurable = true;
+      return descriptor;
+    },
+    defineProperty(_target, key, descriptor) {
+      const real = asObject(current());
+      if (descriptor.configurable === false) {
+        throw new TypeError(
+          `LocalProxy cannot define the non-configurable property ${
+            String(key)
+          }: define it on LocalProxy.getCurrentObject(proxy) instead`,
+        );
+      }
+      return Reflect.defineProperty(real, key, descriptor);
+    },
+    getPrototypeOf() {
+      const real = resolve();
+      if (isUnbound(real)) return unboundPrototype;
+      return Reflect.getPrototypeOf(asObject(real));
+    },
+    setPrototypeOf(_target, prototype) {
+      return Reflect.setPrototypeOf(asObject(current()), prototype);
+    },
+    isExtensible() {
+      current();
+      return true; // must match the target, which stays extensible
+    },
+    preventExtensions() {
+      current();
+      throw new TypeError(
+        "cannot freeze, seal or prevent extensions of a LocalProxy (its target is shared by " +
+          "every scope): apply it to LocalProxy.getCurrentObject(proxy) instead",
+      );
+    },
+    apply(_target, thisArg, args) {
+      return Reflect.apply(callableCurrent(current, "call"), thisArg, args);
+    },
+    construct(_target, args, newTarget) {
+      const real = callableCurrent(current, "construct");
+      // `new proxy()` constructs the real function, not the proxy.
+      return Reflect.construct(
+        real,
+        args,
+        proxyRegistry.get(newTarget) === current ? real : newTarget,
+      );
+    },
+  };
+}
+
+function callableCurrent(current: () => unknown, action: string): Method {
+  const real = current();
+  if (typeof real !== "function") {
+    throw new TypeError(`LocalProxy cannot ${action} its current object: it is ${describe(real)}`);
+  }
+  return real as Method;
+}
+
+/**
+ * What a proxy prints: its current object, or a short string when there is
+ * none. `resolve` returns the current object or `undefined`/`null`.
+ */
+function inspectProxy(resolve: () => unknown): unknown {
+  let real: unknown;
+  try {
+    real = resolve();
+  } catch (error) {
+    // A log line must not throw: say why there is nothing to print.
+    return `<LocalProxy unresolvable: ${describeError(error)}>`;
+  }
+  return isUnbound(real) ? "<LocalProxy unbound>" : real;
+}
+
+function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return describe(error.message).replace(/^the string /, "");
+  } catch {
+    // a hostile error object: fall through to a description of it
+  }
+  return describe(error);
+}
