@@ -19,7 +19,11 @@ export function describe(value: unknown): string {
   return describeValue(value);
 }
 
-function describeValue(value: unknown): string {
+/**
+ * {@linkcode describe} without the LocalProxy check, for `_scope.ts` while it
+ * loads the runtime (before any LocalProxy, or the registry, exists).
+ */
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "undefined":

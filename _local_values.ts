@@ -87,14 +87,11 @@ export function snapshot(scope: Scope, slot: object): [PropertyKey, unknown][] {
  * (even its `name`) throws its unbound message instead.
  */
 export function notReleasable(what: string, expected: string, value: unknown): TypeError {
+  const error = typeError(what, expected, value);
   if ((typeof value === "object" || typeof value === "function") && value !== null) {
-    if (proxyRegistry.has(value)) {
-      return new TypeError(
-        `${what} expects ${expected}; received a LocalProxy (pass the Local or LocalStack it reads)`,
-      );
-    }
+    if (proxyRegistry.has(value)) error.message += " (pass the Local or LocalStack it reads)";
   }
-  return typeError(what, expected, value);
+  return error;
 }
 
 /** The slot of a Local or LocalStack (of any copy), or `undefined`. */

@@ -31,7 +31,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { describe } from "./_describe.ts";
+import { describeValue } from "./_describe.ts";
 
 /** The values of every local in one context. */
 export interface Scope {
@@ -156,7 +156,7 @@ function checkRuntime(value: unknown): number {
   const fail = (expected: string, received: unknown): never => {
     throw new TypeError(
       `@contextlocal/contextlocal: ${where} holds something other than this ` +
-        `library's runtime (expected ${expected}; received ${describe(received)}); ` +
+        `library's runtime (expected ${expected}; received ${describeValue(received)}); ` +
         "only copies of this module may set that key",
     );
   };

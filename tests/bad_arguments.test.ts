@@ -276,7 +276,7 @@ describe("a LocalProxy where a Local or LocalStack belongs", () => {
         assert.match(error.message, start);
         assert.match(
           error.message,
-          /received a LocalProxy \(pass the Local or LocalStack it reads\)$/,
+          /received an unbound LocalProxy \(pass the Local or LocalStack it reads\)$/,
         );
         return true;
       });

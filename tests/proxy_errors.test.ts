@@ -43,16 +43,17 @@ describe("LocalProxy error contract", () => {
     const fn = new LocalProxy(new LocalStack<() => void>(), undefined, { callable: true });
     assert.throws(() => releaseLocal(fn as never), {
       name: "TypeError",
-      message: "releaseLocal() expects a Local or LocalStack; received an unbound LocalProxy",
+      message: "releaseLocal() expects a Local or LocalStack; received an unbound LocalProxy" +
+        " (pass the Local or LocalStack it reads)",
     });
     assert.throws(() => new LocalManager(fn as never), {
       name: "TypeError",
-      message: /^new LocalManager\(\) expects .*; received an unbound LocalProxy$/,
+      message: /^new LocalManager\(\) expects .*; received an unbound LocalProxy \(pass /,
     });
     const object = new LocalProxy(new LocalStack<object>());
     assert.throws(() => releaseLocal(object as never), {
       name: "TypeError",
-      message: /received an unbound LocalProxy$/,
+      message: /received an unbound LocalProxy \(pass /,
     });
   });
 
@@ -61,7 +62,7 @@ describe("LocalProxy error contract", () => {
     const fn = new LocalProxy(stack, undefined, { callable: true });
     stack.run(function secret() {}, () => {
       assert.throws(() => releaseLocal(fn as never), {
-        message: /received a LocalProxy of the function secret$/,
+        message: /received a LocalProxy of the function secret \(pass /,
       });
     });
   });

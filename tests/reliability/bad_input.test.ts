@@ -138,7 +138,7 @@ describe("bad input: constructors", () => {
     throwsTypeError(
       () => new LocalManager(proxy as never),
       /^new LocalManager\(\) expects a Local, a LocalStack, an iterable of them, or undefined/,
-      /received a LocalProxy \(pass the Local or LocalStack it reads\)$/,
+      /received an unbound LocalProxy \(pass the Local or LocalStack it reads\)$/,
     );
     const throwingIterator = {
       get [Symbol.iterator](): never {
