@@ -2,7 +2,7 @@
  * Prints what a server does with a wrapped handler, the facts behind the
  * pitfalls in examples/README.md: the handler's `this` and arguments, which
  * scope a request starts from, and where a `request.signal` "abort" listener
- * runs, plain and wrapped with `AsyncLocalStorage.bind`.
+ * runs, plain and wrapped with `bindScope`.
  *
  *     deno run --allow-net examples/pitfalls.ts deno   # Deno.serve
  *     bun examples/pitfalls.ts bun                     # Bun.serve
@@ -10,12 +10,11 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { argv } from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Local, LocalManager } from "../mod.ts";
+import { bindScope, Local, LocalManager } from "../mod.ts";
 import { nodeListener } from "./node_adapter.ts";
 import { serve as serveOn } from "./servers.ts";
 
@@ -64,7 +63,7 @@ const handler = manager.middleware(async function (this: unknown, req: Request) 
     req.signal.addEventListener("abort", () => facts.push(`abort listener: g.user=${g.user}`));
     req.signal.addEventListener(
       "abort",
-      AsyncLocalStorage.bind(() => facts.push(`bound abort listener: g.user=${g.user}`)),
+      bindScope(() => facts.push(`bound abort listener: g.user=${g.user}`)),
     );
     await sleep(300);
   }
