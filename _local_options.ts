@@ -26,13 +26,40 @@ export interface LocalOptions {
    * Inside a scope a strict local behaves like any other.
    *
    * @default {false}
+   *
+   * @example A strict Local outside and inside a scope
+   * ```ts
+   * import { Local, LocalManager } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   *
+   * const g = new Local<{ user: string }>({ strict: true, name: "g" });
+   * assert.throws(() => g.user, /reading g\.user outside any scope/);
+   * new LocalManager().run(() => {
+   *   g.user = "ada";
+   *   assert.equal(g.user, "ada");
+   * });
+   * ```
    */
   strict?: boolean;
   /**
-   * The name that error messages and `util.inspect` / `Deno.inspect` /
-   * `Bun.inspect` output use for this local.
+   * The name that error messages use for this local, and that
+   * `util.inspect` and `Deno.inspect` print (`Local [g] { user: 'ada' }`;
+   * `Bun.inspect` prints `Local { ... }` without it). Unnamed, a local is
+   * `<Local>` (`<LocalStack>`) in messages.
    *
-   * @default {undefined}
+   * @example The name in an error message and in `util.inspect`
+   * ```ts
+   * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
+   * import assert from "node:assert/strict";
+   * import { inspect } from "node:util";
+   *
+   * const stack = new LocalStack<string>({ strict: true, name: "jobs" });
+   * assert.throws(() => stack.pop(), /jobs\.pop\(\) outside any scope/);
+   * new LocalManager().run(() => {
+   *   stack.push("a");
+   *   assert.equal(inspect(stack), "LocalStack [jobs] { top: 'a' }");
+   * });
+   * ```
    */
   name?: string;
 }

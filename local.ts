@@ -35,14 +35,39 @@ import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
 export type { LocalOptions } from "./_local_options.ts";
 
-/** The `[key, value]` pairs that iterating a {@linkcode Local} yields. */
+/**
+ * The `[key, value]` pairs that iterating a {@linkcode Local} yields.
+ *
+ * @typeParam T The Local's value types.
+ *
+ * @example Iterating a Local gives typed pairs
+ * ```ts
+ * import {
+ *   Local,
+ *   type LocalEntryOf,
+ *   LocalManager,
+ * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
+ *
+ * type Values = { user: string; id: number };
+ * const g = new Local<Values>();
+ * new LocalManager().run(() => {
+ *   g.user = "ada";
+ *   g.id = 7;
+ *   const pairs: LocalEntryOf<Values>[] = [...g];
+ *   assert.deepEqual(pairs, [["user", "ada"], ["id", 7]]);
+ * });
+ * ```
+ */
 export type LocalEntryOf<T extends object> = {
   [K in keyof T]-?: [K, T[K]];
 }[keyof T];
 
 /**
- * A context-local namespace: every property is a value of the current scope.
- * Unset properties read as `undefined`.
+ * The type of a Local (what `new Local<T>()` returns): every property of
+ * `T` is optional, since a scope may not have set it, and iterating yields
+ * the current scope's `[key, value]` pairs. The constructor is documented
+ * below, as the variable `Local`.
  *
  * @typeParam T The names and types of the values; every one is optional.
  *
@@ -316,7 +341,9 @@ const LocalClass = class Local {
 };
 
 /**
- * Creates a context-local namespace object (werkzeug's `Local`).
+ * The constructor of context-local namespace objects (werkzeug's `Local`):
+ * `new Local<T>(options?)`, with `options` a {@linkcode LocalOptions}
+ * (`strict`, `name`). See {@linkcode LocalConstructor} for its members.
  *
  * Any string or symbol key is a value of the current scope: `in`, `delete`,
  * `Object.keys`, `Object.entries`, spread and `for (const [k, v] of local)`

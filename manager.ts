@@ -2,16 +2,24 @@
  * {@linkcode LocalManager}: opens scopes (one per request with
  * `middleware`) and clears a set of locals, like werkzeug's `LocalManager`.
  *
- * @example Per-request scopes on Deno.serve
- * ```ts ignore
+ * @example Per-request scopes for a server's handler
+ * ```ts
  * import { Local, LocalManager } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: string }>();
  * const manager = new LocalManager([g]);
- * Deno.serve(manager.middleware((request) => {
+ * // Deno.serve(handle), Bun.serve({ fetch: handle }), workerd's fetch
+ * const handle = manager.middleware(async (request: Request) => {
  *   g.user = request.headers.get("x-user") ?? "anonymous";
+ *   await new Promise((resolve) => setTimeout(resolve, 1));
  *   return new Response(`hello ${g.user}`);
- * }));
+ * });
+ * const response = await handle(
+ *   new Request("http://localhost/", { headers: { "x-user": "ada" } }),
+ * );
+ * assert.equal(await response.text(), "hello ada");
+ * assert.equal(g.user, undefined); // the root scope was never written
  * ```
  *
  * @module
@@ -194,14 +202,24 @@ export class LocalManager {
    * headers are copied: runtime-specific fields of the original (workerd's
    * `cf`, for instance) are not.
    *
+   * @typeParam A The handler's parameters.
+   * @typeParam R What the handler returns.
+   * @typeParam This The handler's `this` (Bun.serve calls `fetch` as a
+   * method of the server).
    * @param handler The request handler (or any function) to wrap.
    * @param options `streams`: read response bodies in the request's scope.
+   * @returns A function of the same type that runs `handler` in a new scope
+   * on each call.
    * @throws {TypeError} When `handler` is not a function, or `options` is
    * not an object of known options.
    *
    * @example One scope per request
    * ```ts
-   * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import {
+   *   LocalManager,
+   *   LocalProxy,
+   *   LocalStack,
+   * } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const requestStack = new LocalStack<Request>();
@@ -217,7 +235,11 @@ export class LocalManager {
    *
    * @example A streamed body that the server pulls after the handler returned
    * ```ts
-   * import { LocalManager, LocalProxy, LocalStack } from "@contextlocal/contextlocal";
+   * import {
+   *   LocalManager,
+   *   LocalProxy,
+   *   LocalStack,
+   * } from "@contextlocal/contextlocal";
    * import assert from "node:assert/strict";
    *
    * const requestStack = new LocalStack<Request>();
@@ -261,11 +283,15 @@ export class LocalManager {
  *
  * @example Streamed bodies read in the request's scope
  * ```ts
- * import { LocalManager, type MiddlewareOptions } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalManager,
+ *   type MiddlewareOptions,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const options: MiddlewareOptions = { streams: true };
- * const handle = new LocalManager().middleware(() => new Response("ok"), options);
+ * const manager = new LocalManager();
+ * const handle = manager.middleware(() => new Response("ok"), options);
  * assert.equal(await handle().text(), "ok");
  * ```
  */

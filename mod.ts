@@ -20,32 +20,44 @@
  * true })` carry the request's scope to it, and {@linkcode inScope} tells
  * whether any scope is open.
  *
- * @example Flask-style `request` and `g` on Deno.serve
- * ```ts ignore
+ * @example Flask-style `request` and `g`, one scope per request
+ * ```ts
  * import {
  *   Local,
  *   LocalManager,
  *   LocalProxy,
  *   LocalStack,
  * } from "@contextlocal/contextlocal";
+ * import assert from "node:assert/strict";
  *
- * const requestStack = new LocalStack<Request>();
- * const request = new LocalProxy(requestStack, undefined, {
- *   unboundMessage: "working outside of a request",
+ * // Strict: outside a request they throw instead of sharing values.
+ * const requestStack = new LocalStack<Request>({
+ *   strict: true,
+ *   name: "requestStack",
  * });
- * const g = new Local<{ user: string }>();
+ * const request = new LocalProxy(requestStack);
+ * const g = new Local<{ user: string }>({ strict: true, name: "g" });
  *
  * async function authenticate(): Promise<void> {
  *   await new Promise((resolve) => setTimeout(resolve, 1)); // a database
  *   g.user = request.headers.get("x-user") ?? "anonymous";
  * }
  *
+ * // The handler to give Deno.serve(handle) or Bun.serve({ fetch: handle })
  * const manager = new LocalManager([requestStack, g]);
- * Deno.serve(manager.middleware(async (req: Request) => {
+ * const handle = manager.middleware(async (req: Request) => {
  *   requestStack.push(req);
  *   await authenticate();
- *   return new Response(`hello ${g.user} at ${new URL(request.url).pathname}`);
- * }));
+ *   return new Response(`${g.user} at ${new URL(request.url).pathname}`);
+ * });
+ *
+ * const get = (path: string, user: string) =>
+ *   handle(new Request(`http://localhost${path}`, {
+ *     headers: { "x-user": user },
+ *   })).then((response) => response.text());
+ * const answers = await Promise.all([get("/a", "ada"), get("/b", "bob")]);
+ * assert.deepEqual(answers, ["ada at /a", "bob at /b"]);
+ * assert.throws(() => g.user, /reading g\.user outside any scope/);
  * ```
  *
  * @module

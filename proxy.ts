@@ -237,8 +237,9 @@ export interface LocalProxyConstructor {
     options?: LocalProxyOptions,
   ): T;
   /**
-   * The prototype of the class (proxies report their current object's
-   * prototype instead, and this one while unbound).
+   * `LocalProxy.prototype`: what `Object.getPrototypeOf(proxy)` reports
+   * while the proxy is unbound. A bound proxy reports its current object's
+   * prototype instead, so `request instanceof Request` holds.
    *
    * @example What an unbound proxy reports
    * ```ts
@@ -301,7 +302,12 @@ export interface LocalProxyConstructor {
    */
   isBound(proxy: unknown): boolean;
   /**
-   * `true` for every LocalProxy, bound or not.
+   * What `value instanceof LocalProxy` asks: `true` for every LocalProxy,
+   * bound or not, `false` for anything else. (A bound proxy is also an
+   * instance of its current object's class.)
+   *
+   * @param value Anything.
+   * @returns Whether `value` is a LocalProxy.
    *
    * @example Recognising a proxy
    * ```ts
@@ -374,6 +380,24 @@ const LocalProxyClass = class LocalProxy {
  * is `false`, and `_getCurrentObject` (werkzeug's `_get_current_object`)
  * reads as the function returning the current object unless that object has
  * a property of that name.
+ *
+ * The constructor takes `(source, name?, options?)`:
+ *
+ * - `new LocalProxy(stack)`, `new LocalProxy(storage)`,
+ *   `new LocalProxy(() => value)`: the top of a {@linkcode LocalStack}, the
+ *   store of an `AsyncLocalStorage`, the result of a function; typed as
+ *   that value.
+ * - `new LocalProxy(local, "name")`: one value of a {@linkcode Local},
+ *   typed as it (names the Local does not have are rejected).
+ * - `new LocalProxy<T>(source, "a.b")`: a property or dotted path into any
+ *   of these; give its type as `T`.
+ * - `options` ({@linkcode LocalProxyOptions}): `unboundMessage` and
+ *   `callable`.
+ *
+ * It throws a `TypeError` for any other source, name or option. The static
+ * members `LocalProxy.getCurrentObject(proxy)` and
+ * `LocalProxy.isBound(proxy)` are documented on
+ * {@linkcode LocalProxyConstructor}.
  *
  * @example Proxies over a Local and over a stack
  * ```ts

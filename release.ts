@@ -28,13 +28,25 @@ import type { LocalStack } from "./stack.ts";
  *
  * @example Locals and stacks in one list
  * ```ts
- * import { Local, LocalStack, type Releasable } from "@contextlocal/contextlocal";
- * import { releaseLocal } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   LocalStack,
+ *   type Releasable,
+ *   releaseLocal,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
- * const locals: Releasable[] = [new Local(), new LocalStack<Request>()];
- * for (const local of locals) releaseLocal(local);
- * assert.equal(locals.length, 2);
+ * const g = new Local<{ user: string }>();
+ * const paths = new LocalStack<string>();
+ * const locals: Releasable[] = [g, paths];
+ * new LocalManager().run(() => {
+ *   g.user = "ada";
+ *   paths.push("/");
+ *   for (const local of locals) releaseLocal(local);
+ *   assert.equal(g.user, undefined);
+ *   assert.equal(paths.top, undefined);
+ * });
  * ```
  */
 export type Releasable = AnyLocal | LocalStack<unknown>;
@@ -50,8 +62,11 @@ const RELEASE: Operation = (name) => `releaseLocal(${name})`;
  *
  * @example The parent scope keeps its values
  * ```ts
- * import { LocalManager, LocalStack } from "@contextlocal/contextlocal";
- * import { releaseLocal } from "@contextlocal/contextlocal";
+ * import {
+ *   LocalManager,
+ *   LocalStack,
+ *   releaseLocal,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const stack = new LocalStack<string>();

@@ -47,9 +47,10 @@ import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
  * look at a handler's `length`), so it can stand in for `fn` as a callback.
  * It is a new function, so keep it to remove a listener
  * (`emitter.off("x", bound)`), and it calls `fn`, never constructs it: bind
- * functions, not classes. A function bound in the root scope (outside any scope) runs in the root
- * scope: {@linkcode inScope} is false there. Calling the result in the scope
- * it was bound in calls `fn` directly, without opening anything.
+ * functions, not classes. A function bound in the root scope (outside any
+ * scope) runs in the root scope: {@linkcode inScope} is false there. Calling
+ * the result in the scope it was bound in calls `fn` directly, without
+ * opening anything.
  *
  * @typeParam F The function's type, kept exactly (parameters, `this`,
  * return type).
@@ -91,6 +92,9 @@ export function bindScope<F extends (...args: never[]) => unknown>(fn: F): F {
 /**
  * Calls `fn(...args)` in a scope captured earlier by {@linkcode captureScope}
  * and returns its result.
+ *
+ * @typeParam A The arguments passed on to `fn`.
+ * @typeParam R What `fn` returns.
  *
  * @example A runner passes the arguments and returns the result
  * ```ts
@@ -136,7 +140,8 @@ export type ScopeRunner = <A extends unknown[], R>(fn: (...args: A) => R, ...arg
  *   });
  * }
  * // later, the server calls its message handler outside any request
- * const replies = sockets.map((ws) => ws.data.run((text) => `${g.id}:${text}`, "hi"));
+ * const reply = (text: string) => `${g.id}:${text}`;
+ * const replies = sockets.map((ws) => ws.data.run(reply, "hi"));
  * assert.deepEqual(replies, ["a:hi", "b:hi"]);
  * ```
  */

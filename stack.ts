@@ -292,8 +292,12 @@ export class LocalStack<T> {
   }
 
   /**
-   * `true` for every LocalStack, also one created by another copy of this
-   * module.
+   * What `value instanceof LocalStack` asks: `true` for every LocalStack,
+   * also one created by another copy of this module (two versions in one
+   * dependency tree), `false` for anything else.
+   *
+   * @param value Anything.
+   * @returns Whether `value` is a LocalStack.
    *
    * @example Any copy's stacks are instances
    * ```ts

@@ -11,7 +11,11 @@
  *
  * @example A generator body that reads the request's locals
  * ```ts
- * import { Local, LocalManager, streamWithContext } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   streamWithContext,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const g = new Local<{ user: string }>();
@@ -41,7 +45,10 @@ import { scopedStream } from "./_scoped_stream.ts";
  *
  * @example Three kinds of source
  * ```ts
- * import { type StreamSource, streamWithContext } from "@contextlocal/contextlocal";
+ * import {
+ *   type StreamSource,
+ *   streamWithContext,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * async function* generated(): AsyncGenerator<string> {
@@ -68,10 +75,15 @@ export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>
  *
  * @example Strings come out as bytes
  * ```ts
- * import { type StreamChunk, streamWithContext } from "@contextlocal/contextlocal";
+ * import {
+ *   type StreamChunk,
+ *   streamWithContext,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
- * const stream: ReadableStream<StreamChunk<string>> = streamWithContext(["hi"]);
+ * const stream: ReadableStream<StreamChunk<string>> = streamWithContext([
+ *   "hi",
+ * ]);
  * const { value } = await stream.getReader().read();
  * assert.deepEqual(value, new TextEncoder().encode("hi"));
  * ```
@@ -110,7 +122,11 @@ export type StreamChunk<T> = T extends string ? Uint8Array : T;
  *
  * @example The generator's finally runs in the scope when the client goes away
  * ```ts
- * import { Local, LocalManager, streamWithContext } from "@contextlocal/contextlocal";
+ * import {
+ *   Local,
+ *   LocalManager,
+ *   streamWithContext,
+ * } from "@contextlocal/contextlocal";
  * import assert from "node:assert/strict";
  *
  * const g = new Local<{ id: string }>();

@@ -13,6 +13,7 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -25,6 +26,15 @@ import { root, tool, toolEnv } from "./tools.mjs";
 const env = toolEnv();
 const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
 const exported = [...new Set(Object.values(deno.exports))];
+// The JSDoc examples of the published docs: the entry points' and those of
+// internal files whose types the entry points re-export (LocalOptions).
+const documented = [
+  ...exported,
+  ...readdirSync(root).filter((file) =>
+    file.startsWith("_") && file.endsWith(".ts") &&
+    readFileSync(join(root, file), "utf8").includes("@example")
+  ),
+];
 
 const present = (paths) => paths.filter((path) => existsSync(join(root, path)));
 const scratch = mkdtempSync(join(tmpdir(), "contextlocal-test-"));
@@ -50,7 +60,7 @@ const steps = {
     ],
     [
       "deno doc examples",
-      ["deno", "test", "--doc", "-A", `--junit-path=${junit("doc")}`, ...exported],
+      ["deno", "test", "--doc", "-A", `--junit-path=${junit("doc")}`, ...documented],
       () => denoCounts(junit("doc")),
     ],
   ],
