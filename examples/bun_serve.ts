@@ -9,18 +9,16 @@
  *
  * @module
  */
-import { env } from "node:process";
 import { manager } from "./app/globals.ts";
 import { handle } from "./app/routes.ts";
-import { runtimes } from "./servers.ts";
+import { announce, hostname, listenPort, runtimes } from "./servers.ts";
 
 const { Bun } = runtimes;
 if (Bun === undefined) throw new TypeError("examples/bun_serve.ts runs on Bun only");
-const port = Number(env.PORT ?? 8000);
 
 const server = Bun.serve({
-  hostname: "127.0.0.1",
-  port,
+  hostname,
+  port: listenPort,
   fetch: manager.middleware((req: Request) => handle(req)),
 });
-console.log(`listening on http://${server.hostname}:${server.port}/`);
+announce(server.port);

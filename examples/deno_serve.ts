@@ -10,14 +10,13 @@
  */
 import { manager } from "./app/globals.ts";
 import { handle } from "./app/routes.ts";
-
-const port = Number(Deno.env.get("PORT") ?? 8000);
+import { announce, hostname, listenPort } from "./servers.ts";
 
 Deno.serve(
   {
-    hostname: "127.0.0.1",
-    port,
-    onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}/`),
+    hostname,
+    port: listenPort,
+    onListen: ({ port }) => announce(port),
   },
   manager.middleware((req: Request) => handle(req)),
 );

@@ -8,10 +8,9 @@
  *
  * @module
  */
-import { env } from "node:process";
 import { fetch } from "./hono_app.ts";
-import { nativeServer, serve } from "./servers.ts";
+import { announce, listenPort, nativeServer, serve } from "./servers.ts";
 
 // hono_app.ts's `fetch` is Hono's, wrapped in manager.middleware.
-const server = await serve(nativeServer(), fetch, { port: Number(env.PORT ?? 8000) });
-console.log(`listening on ${server.origin}/`);
+const server = await serve(nativeServer(), fetch, { port: listenPort });
+announce(server.port);

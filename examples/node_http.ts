@@ -10,16 +10,13 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { env } from "node:process";
 import { manager } from "./app/globals.ts";
 import { handle } from "./app/routes.ts";
 import { nodeListener } from "./node_adapter.ts";
+import { announce, hostname, listenPort } from "./servers.ts";
 
 const server = createServer(manager.middleware(nodeListener(handle)));
 // Load tests open many connections at once; the default backlog is enough,
 // but keep-alive must outlive a slow client's pause between requests.
 server.keepAliveTimeout = 10_000;
-server.listen(Number(env.PORT ?? 8000), "127.0.0.1", () => {
-  const { address, port } = server.address() as AddressInfo;
-  console.log(`listening on http://${address}:${port}/`);
-});
+server.listen(listenPort, hostname, () => announce((server.address() as AddressInfo).port));

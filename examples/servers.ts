@@ -4,12 +4,14 @@
  * three (through `node_adapter.ts`). The handler goes to the server as it is,
  * unwrapped. The examples and the tests share this file, so the parts of
  * Deno's and Bun's APIs they use are typed once, here (neither runtime's types
- * are installed for the others).
+ * are installed for the others), and so is where the runnable examples
+ * listen.
  *
  * @module
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { env } from "node:process";
 import { nodeListener } from "./node_adapter.ts";
 
 /** A Web-standard handler: `Request` in, `Response` out. */
@@ -38,12 +40,25 @@ export interface BunRuntime {
     port: number;
     fetch: FetchHandler;
     error?: ErrorHandler;
+    /** Bun's WebSocket handlers (a framework's, e.g. `hono/bun`'s `websocket`). */
+    websocket?: unknown;
   }): { hostname: string; port: number; stop(closeActiveConnections?: boolean): unknown };
 }
 
 /** `Deno` and `Bun` as typed globals: each `undefined` on the other runtimes. */
 export const runtimes: { readonly Deno?: DenoRuntime; readonly Bun?: BunRuntime } =
   globalThis as unknown as { Deno?: DenoRuntime; Bun?: BunRuntime };
+
+/** The host every example and test server binds. */
+export const hostname = "127.0.0.1";
+
+/** The port a runnable example listens on: `PORT` (0 picks a free one), else 8000. */
+export const listenPort: number = Number(env.PORT ?? 8000);
+
+/** Prints `listening on http://127.0.0.1:<port>/`: the line the load tests wait for. */
+export function announce(port: number): void {
+  console.log(`listening on http://${hostname}:${port}/`);
+}
 
 /** A server that `serve()` starts. */
 export type ServerKind = "Deno.serve" | "Bun.serve" | "node:http";
@@ -89,11 +104,11 @@ export async function serve(
   handler: FetchHandler,
   options: ServeOptions = {},
 ): Promise<Listening> {
-  const { hostname = "127.0.0.1", port = 0, onError } = options;
+  const { hostname: host = hostname, port = 0, onError } = options;
   const at = (port: number, server: unknown, close: () => Promise<void>): Listening => ({
     kind,
     port,
-    origin: `http://${hostname}:${port}`,
+    origin: `http://${host}:${port}`,
     server,
     close,
   });
@@ -102,7 +117,7 @@ export async function serve(
       const deno = required(runtimes.Deno, kind);
       const listening = Promise.withResolvers<number>();
       const server = deno.serve({
-        hostname,
+        hostname: host,
         port,
         onListen: (addr) => listening.resolve(addr.port),
         ...(onError && { onError }),
@@ -111,7 +126,7 @@ export async function serve(
     }
     case "Bun.serve": {
       const server = required(runtimes.Bun, kind).serve({
-        hostname,
+        hostname: host,
         port,
         fetch: handler,
         ...(onError && { error: onError }),
@@ -122,7 +137,7 @@ export async function serve(
     }
     case "node:http": {
       const server = createServer(nodeListener(handler, { onError }));
-      await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
       return at(
         (server.address() as AddressInfo).port,
         server,

@@ -4,17 +4,7 @@
  * test instead of hanging the suite (not a test file: no `.test.ts`).
  */
 import { spawn } from "node:child_process";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
-
-/** The runtime running this file. */
-export const runtime: "deno" | "bun" | "node" = "Deno" in globalThis
-  ? "deno"
-  : "Bun" in globalThis
-  ? "bun"
-  : "node";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
+import { childEnv, root, scriptCommand } from "./_runtime.ts";
 
 /** What a child printed, how it ended and how long it took. */
 export interface ChildRun {
@@ -36,17 +26,10 @@ export function runChild(
   args: string[],
   { timeoutMs = 60_000, maxOutput = 1_000_000, exposeGc = false } = {},
 ): Promise<ChildRun> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT; // a node child must not think it is a test-runner worker
-  const gc = exposeGc ? [runtime === "deno" ? "--v8-flags=--expose-gc" : "--expose-gc"] : [];
-  const argv = runtime === "deno"
-    ? ["run", "-A", ...gc, fixture, ...args]
-    : runtime === "bun"
-    ? [fixture, ...args]
-    : [...gc, fixture, ...args];
+  const { command, args: runtimeArgs } = scriptCommand(fixture, { exposeGc });
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, env });
+    const child = spawn(command, [...runtimeArgs, ...args], { cwd: root, env: childEnv() });
     let stdout = "";
     let stderr = "";
     let killed = false;

@@ -21,7 +21,7 @@ import { Elysia } from "elysia";
 import { websocket } from "elysia/ws";
 import { captureScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
-import { Bun, hostname, port, ready } from "../_runtimes.ts";
+import { announce, hostname, listenPort as port, runtimes } from "../servers.ts";
 
 const requestStack = new LocalStack<Request>({ strict: true, name: "requestStack" });
 /** The current request (Flask's `request`). */
@@ -75,6 +75,7 @@ const app = new Elysia()
     },
   });
 
+const { Bun } = runtimes;
 if (Bun === undefined) throw new Error("Elysia's example serves with Bun.serve: run it with bun");
 const server = Bun.serve({
   hostname,
@@ -84,4 +85,4 @@ const server = Bun.serve({
 });
 // Elysia's WebSocket routes upgrade through `app.server` (what `app.listen()` would set).
 app.server = server as unknown as typeof app.server;
-ready(server.port);
+announce(server.port);

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import express from "express";
 import { bindScope, LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { hostname, port, ready } from "../_runtimes.ts";
+import { announce, hostname, listenPort as port } from "../servers.ts";
 import { g, idLines, type Probe, probe } from "./_probe.ts";
 
 const requestStack = new LocalStack<express.Request>({ strict: true, name: "requestStack" });
@@ -86,4 +86,4 @@ app.use(
 
 const server = createServer(app);
 acceptWebSockets(server);
-server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));
+server.listen(port, hostname, () => announce((server.address() as AddressInfo).port));

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { hostname, port, ready } from "../_runtimes.ts";
+import { announce, hostname, listenPort as port } from "../servers.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 type Query = { Querystring: { id: string }; Body: { id: string } };
@@ -73,4 +73,4 @@ app.setErrorHandler(async (_error, req: FastifyRequest<Query>, reply) => {
 
 acceptWebSockets(app.server);
 await app.listen({ port, host: hostname });
-ready((app.server.address() as AddressInfo).port);
+announce((app.server.address() as AddressInfo).port);

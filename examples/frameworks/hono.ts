@@ -11,20 +11,22 @@
  * @module
  */
 import { createApp } from "./hono_app.ts";
-import { Bun, Deno, hostname, port, ready } from "../_runtimes.ts";
+import { announce, hostname, listenPort as port, runtimes } from "../servers.ts";
+
+const { Deno, Bun } = runtimes;
 
 if (Deno !== undefined) {
   const { upgradeWebSocket } = await import("hono/deno");
   const { fetch } = createApp(upgradeWebSocket);
-  Deno.serve({ hostname, port, onListen: (addr) => ready(addr.port) }, fetch);
+  Deno.serve({ hostname, port, onListen: (addr) => announce(addr.port) }, fetch);
 } else if (Bun !== undefined) {
   const { upgradeWebSocket, websocket } = await import("hono/bun");
   const { fetch } = createApp(upgradeWebSocket);
-  ready(Bun.serve({ hostname, port, fetch, websocket }).port);
+  announce(Bun.serve({ hostname, port, fetch, websocket }).port);
 } else {
   const { serve, upgradeWebSocket } = await import("@hono/node-server");
   const { WebSocketServer } = await import("ws");
   const { fetch } = createApp(upgradeWebSocket);
   const wss = new WebSocketServer({ noServer: true });
-  serve({ fetch, hostname, port, websocket: { server: wss } }, (info) => ready(info.port));
+  serve({ fetch, hostname, port, websocket: { server: wss } }, (info) => announce(info.port));
 }

@@ -21,7 +21,7 @@ import { Readable } from "node:stream";
 import Koa, { type Context } from "koa";
 import { LocalManager, LocalProxy, LocalStack } from "../../mod.ts";
 import { acceptWebSockets } from "./_node_ws.ts";
-import { hostname, port, ready } from "../_runtimes.ts";
+import { announce, hostname, listenPort as port } from "../servers.ts";
 import { g, idLines, probe, pulledStream } from "./_probe.ts";
 
 const requestStack = new LocalStack<Context>({ strict: true, name: "requestStack" });
@@ -77,4 +77,4 @@ app.use(async (ctx) => {
 
 const server = createServer(manager.middleware(app.callback()));
 acceptWebSockets(server);
-server.listen(port, hostname, () => ready((server.address() as AddressInfo).port));
+server.listen(port, hostname, () => announce((server.address() as AddressInfo).port));
