@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { deleteSlot, readSlot, type Scope, writeSlot } from "./_scope.ts";
+import { deleteSlot, FAST_SLOTS, ownFast, readSlot, type Scope, writeSlot } from "./_scope.ts";
 
 /** One pushed item. */
 export interface Frame<T> {
@@ -41,18 +41,40 @@ export function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
   return readSlot(scope, stack) as Frame<T> | undefined;
 }
 
-/** Puts a new frame holding `item` on top of `stack` in `scope`. */
-export function pushFrame<T>(scope: Scope, stack: object, item: T): Frame<T> {
-  const frame: Frame<T> = { item, below: topFrame<T>(scope, stack), epoch: scope.epoch };
-  writeSlot(scope, stack, frame);
+/**
+ * Puts a new frame holding `item` on top of `stack` in `scope`.
+ *
+ * @param index `stack`'s slot index: a fast slot is written without a helper.
+ */
+export function pushFrame<T>(scope: Scope, stack: object, index: number, item: T): Frame<T> {
+  if (index >= FAST_SLOTS) {
+    const frame: Frame<T> = { item, below: topFrame<T>(scope, stack), epoch: scope.epoch };
+    writeSlot(scope, stack, frame);
+    return frame;
+  }
+  const fast = ownFast(scope);
+  const frame: Frame<T> = { item, below: fast[index] as Frame<T> | undefined, epoch: scope.epoch };
+  fast[index] = frame;
   return frame;
 }
 
-/** Removes `stack`'s top frame from `scope` and returns its item. */
-export function popFrame<T>(scope: Scope, stack: object): T | undefined {
-  const frame = topFrame<T>(scope, stack);
+/**
+ * Removes `stack`'s top frame from `scope` and returns its item.
+ *
+ * @param index `stack`'s slot index, as for {@linkcode pushFrame}.
+ */
+export function popFrame<T>(scope: Scope, stack: object, index: number): T | undefined {
+  if (index >= FAST_SLOTS) {
+    const frame = topFrame<T>(scope, stack);
+    if (frame === undefined) return undefined;
+    setTop(scope, stack, frame.below);
+    return frame.item;
+  }
+  const frame = scope.fast[index] as Frame<T> | undefined;
   if (frame === undefined) return undefined;
-  setTop(scope, stack, frame.below);
+  let below = frame.below;
+  while (below !== undefined && below.item === REMOVED) below = below.below;
+  ownFast(scope)[index] = below;
   return frame.item;
 }
 
@@ -73,7 +95,7 @@ export function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): vo
     target = copy;
   }
   if (target.item === REMOVED) return;
-  if (target === topFrame(scope, stack)) popFrame(scope, stack);
+  if (target === topFrame(scope, stack)) setTop(scope, stack, target.below);
   else if (target.epoch === epoch) bury(target);
   // A frame of this epoch that is not on top may have been popped or
   // released already: it is then unreachable, and burying it is harmless.

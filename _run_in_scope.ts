@@ -26,6 +26,41 @@ export function runIn(
  * `length` (Deno.serve calls a zero-length handler without the request),
  * and stack traces and logs show its name.
  */
+type Fn = (...args: never[]) => unknown;
+
+/** Calls `fn` with one argument and `self` as `this`. */
+function call1(fn: Fn, self: unknown, a: unknown): unknown {
+  return self === undefined ? (fn as (a: unknown) => unknown)(a) : Reflect.apply(fn, self, [a]);
+}
+
+/** Calls `fn` with two arguments and `self` as `this`. */
+function call2(fn: Fn, self: unknown, a: unknown, b: unknown): unknown {
+  return self === undefined
+    ? (fn as (a: unknown, b: unknown) => unknown)(a, b)
+    : Reflect.apply(fn, self, [a, b]);
+}
+
+/**
+ * {@linkcode runIn} for a wrapper's `arguments`: with one or two of them (how
+ * servers call a handler) no array is made for them, and a call without
+ * `this` allocates nothing but what `run` itself does.
+ */
+export function runWithArguments(
+  scope: Scope,
+  fn: Fn,
+  thisArg: unknown,
+  args: IArguments,
+): unknown {
+  switch (args.length) {
+    case 1:
+      return storage.run(scope, call1, fn, thisArg, args[0]);
+    case 2:
+      return storage.run(scope, call2, fn, thisArg, args[0], args[1]);
+    default:
+      return storage.run(scope, Reflect.apply, fn, thisArg, Array.from(args));
+  }
+}
+
 export function keepNameAndLength(wrapper: object, fn: { name: string; length: number }): void {
   Object.defineProperty(wrapper, "length", { value: fn.length, configurable: true });
   Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });

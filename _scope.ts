@@ -258,7 +258,8 @@ export function writeSlot(scope: Scope, slot: object, value: object): void {
   else writeDeep(scope, index - FAST_SLOTS, value);
 }
 
-function ownFast(scope: Scope): unknown[] {
+/** `scope.fast`, copied first if `scope` shares it (see {@linkcode forkScope}). */
+export function ownFast(scope: Scope): unknown[] {
   if (scope.fastEpoch !== scope.epoch) {
     scope.fast = scope.fast.slice();
     scope.fastEpoch = scope.epoch;

@@ -33,7 +33,7 @@ import {
   storage,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
-import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
+import { keepNameAndLength, runWithArguments } from "./_run_in_scope.ts";
 import { withScopedBody } from "./_scoped_response.ts";
 import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
@@ -265,13 +265,15 @@ export class LocalManager {
   ): (this: This, ...args: A) => R {
     const what = "LocalManager#middleware()";
     if (typeof handler !== "function") throw typeError(what, "a handler function", handler);
+    // `arguments` rather than a rest parameter: one or two arguments then
+    // reach the handler without an array per call (see runWithArguments).
     const wrapped = streamsOption(options, what)
-      ? function (this: This, ...args: A): R {
+      ? function (this: This): R {
         const scope = forkScope(currentScope());
-        return withScopedBody(runIn(scope, handler, this, args), scope) as R;
+        return withScopedBody(runWithArguments(scope, handler, this, arguments), scope) as R;
       }
-      : function (this: This, ...args: A): R {
-        return runIn(forkScope(currentScope()), handler, this, args) as R;
+      : function (this: This): R {
+        return runWithArguments(forkScope(currentScope()), handler, this, arguments) as R;
       };
     keepNameAndLength(wrapped, handler);
     return wrapped;

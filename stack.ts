@@ -160,7 +160,7 @@ export class LocalStack<T> {
       );
     }
     const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
-    return new Pushed(scope, this, pushFrame(scope, this, item) as Frame<unknown>);
+    return new Pushed(scope, this, pushFrame(scope, this, this.#index, item) as Frame<unknown>);
   }
 
   /**
@@ -183,7 +183,7 @@ export class LocalStack<T> {
    */
   pop(): T | undefined {
     LocalStack.#check(this, "pop()");
-    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this);
+    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this, this.#index);
   }
 
   /**
@@ -249,7 +249,7 @@ export class LocalStack<T> {
     }
     if (typeof fn !== "function") throw typeError("LocalStack#run()", "a function to call", fn);
     const scope = forkScope(currentScope());
-    pushFrame(scope, this, item);
+    pushFrame(scope, this, this.#index, item);
     return storage.run(scope, fn);
   }
 
