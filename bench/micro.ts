@@ -457,8 +457,8 @@ const open: Group = {
 /**
  * A write then a fork, `n` times, inside a scope where `count` other Locals
  * hold a value: a handler that sets a value and then opens a nested scope.
- * The write goes to a Local past the fast slots, so each fork after it
- * merges the parent's map layers.
+ * The write goes to a Local past the fast slots, into the trie of
+ * `_scope.ts`: the first write after each fork copies the trie path to it.
  */
 function writeThenFork(count: number): BenchFn {
   const many = lazyLocals(count);

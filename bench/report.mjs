@@ -340,7 +340,8 @@ function serverLines(results, runtimes) {
 function forkLines(results, runtimes) {
   const lines = [
     "A write to a Local past the 16 fast slots, then `manager.run(fn)`, in a scope where N " +
-    "other such Locals hold values (the fork after a write merges the parent's map layers).",
+    "other such Locals hold values (the first write after a fork copies the path of 32-entry " +
+    "trie arrays to its slot: one array per level, ceil(log32 N) levels).",
     "",
     `| N other locals set | ${runtimes.join(" | ")} |`,
     `|---|${runtimes.map(() => "---:|").join("")}`,
