@@ -18,25 +18,45 @@ export const INSPECT: symbol = Symbol.for("nodejs.util.inspect.custom");
 /** One display object per values Map, so that a cycle prints `[Circular]`. */
 const displays = new WeakMap<Map<PropertyKey, unknown>, object>();
 
+/** A display -> the name of the local it shows, printed as its tag. */
+const labels = new WeakMap<object, string>();
+
 /**
  * The class of what a Local prints, so the inspectors label it `Local`. (A
- * class named in its source: Bun ignores names given at run time.)
+ * class named in its source: Bun ignores names given at run time.) A named
+ * Local's display answers `Symbol.toStringTag` with the name: node:util and
+ * Deno.inspect then print `Local [g] { ... }`; Bun.inspect shows no tag.
+ * Inherited, so the display's own keys stay exactly the values.
  */
-const LocalDisplay = class Local {};
+const LocalDisplay = class Local {
+  get [Symbol.toStringTag](): string | undefined {
+    return labels.get(this);
+  }
+};
+
+/** The class of what a LocalStack prints, labelled as {@linkcode LocalDisplay} is. */
+const StackDisplay = class LocalStack {
+  get [Symbol.toStringTag](): string | undefined {
+    return labels.get(this);
+  }
+};
+
+function labelled<T extends object>(display: T, name: string | undefined): T {
+  if (name !== undefined) labels.set(display, name);
+  return display;
+}
 
 /**
  * What a Local prints: an object holding its values in the current scope
- * (`Local { user: 'ada' }`, or `Local [g] { user: 'ada' }` for a Local named
- * "g": node:util and Deno.inspect show the name, Bun.inspect does not). The object is the same for the
- * same values Map, so a Local holding itself prints as a cycle, as a plain
- * object holding itself does.
+ * (`Local { user: 'ada' }`; `Local [g] { user: 'ada' }` when named "g"). The
+ * object is the same for the same values Map, so a Local holding itself
+ * prints as a cycle, as a plain object holding itself does.
  */
 export function inspectLocal(values: Map<PropertyKey, unknown> | undefined, name?: string): object {
-  const Display = name === undefined ? LocalDisplay : namedLocal(name);
-  if (values === undefined) return new Display();
+  if (values === undefined) return labelled(new LocalDisplay(), name);
   let display = displays.get(values);
-  if (display === undefined || Object.getPrototypeOf(display) !== Display.prototype) {
-    display = new Display();
+  if (display === undefined) {
+    display = labelled(new LocalDisplay(), name);
     displays.set(values, display);
   }
   if (!mirrors(display, values)) refill(display, values);
@@ -45,48 +65,9 @@ export function inspectLocal(values: Map<PropertyKey, unknown> | undefined, name
 
 /** What a LocalStack prints: `LocalStack { top: ... }` (`LocalStack [name] ...` when named). */
 export function inspectStack(top: unknown, name?: string): object {
-  const Display = name === undefined ? StackDisplay : namedStack(name);
-  const display = new Display();
+  const display = labelled(new StackDisplay(), name);
   (display as { top?: unknown }).top = top;
   return display;
-}
-
-/** The class of what a LocalStack prints (named in its source, like `LocalDisplay`). */
-const StackDisplay = class LocalStack {};
-
-type Display = new () => object;
-
-// A name is the display's inherited `Symbol.toStringTag`, so that the
-// display's own keys stay exactly the values. One subclass per name (locals
-// are created at startup, so there are few), named in the source: the label
-// every inspector shows.
-const namedLocals = new Map<string, Display>();
-const namedStacks = new Map<string, Display>();
-
-function namedLocal(name: string): Display {
-  let Named = namedLocals.get(name);
-  if (Named === undefined) {
-    Named = class Local extends LocalDisplay {
-      get [Symbol.toStringTag](): string {
-        return name;
-      }
-    };
-    namedLocals.set(name, Named);
-  }
-  return Named;
-}
-
-function namedStack(name: string): Display {
-  let Named = namedStacks.get(name);
-  if (Named === undefined) {
-    Named = class LocalStack extends StackDisplay {
-      get [Symbol.toStringTag](): string {
-        return name;
-      }
-    };
-    namedStacks.set(name, Named);
-  }
-  return Named;
 }
 
 /** Whether `display` already holds exactly `values` (refilling it mid-print would reorder it). */
