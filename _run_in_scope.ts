@@ -21,11 +21,6 @@ export function runIn(
   return storage.run(scope as Scope, Reflect.apply, fn, thisArg, args);
 }
 
-/**
- * Gives `wrapper` the `name` and `length` of `fn`: servers read a handler's
- * `length` (Deno.serve calls a zero-length handler without the request),
- * and stack traces and logs show its name.
- */
 type Fn = (...args: never[]) => unknown;
 
 /** Calls `fn` with one argument and `self` as `this`. */
@@ -61,6 +56,11 @@ export function runWithArguments(
   }
 }
 
+/**
+ * Gives `wrapper` the `name` and `length` of `fn`: servers read a handler's
+ * `length` (Deno.serve calls a zero-length handler without the request),
+ * and stack traces and logs show its name.
+ */
 export function keepNameAndLength(wrapper: object, fn: { name: string; length: number }): void {
   Object.defineProperty(wrapper, "length", { value: fn.length, configurable: true });
   Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });
