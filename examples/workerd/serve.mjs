@@ -3,13 +3,14 @@
 //
 //     node examples/workerd/serve.mjs [other_worker.ts] [--port 8000]
 //
-// The load test imports `prepareWorker` and starts workerd itself.
+// The tests start a worker with `startWorker(entry)`.
 import { spawn } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { startServer } from "../load/server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** The workerd executable installed by the `workerd` npm package. */
@@ -53,6 +54,34 @@ export async function prepareWorker(entry = join(here, "worker.ts")) {
  */
 export function workerdArgs(config, port) {
   return ["serve", config, "--socket-addr", `http=127.0.0.1:${port}`, "--control-fd", "3"];
+}
+
+/**
+ * Bundles `entry` and serves it with workerd on a free port of 127.0.0.1;
+ * the server's `stop()` also removes the bundle.
+ *
+ * @param {string} [entry] The worker module (a file path; default: worker.ts).
+ * @returns {Promise<import("../load/server.mjs").RunningServer>}
+ */
+export async function startWorker(entry) {
+  const worker = await prepareWorker(entry);
+  try {
+    const server = await startServer({
+      command: workerdBin,
+      args: workerdArgs(worker.config, 0),
+      controlFd: true,
+    });
+    return {
+      ...server,
+      stop: async () => {
+        await server.stop();
+        await worker.remove();
+      },
+    };
+  } catch (error) {
+    await worker.remove();
+    throw error;
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -2,7 +2,7 @@
 // driven by the load client: 2,000 requests, 100 in flight, every response
 // checked for its own id through every global (see _isolation.ts).
 import { describe, it } from "node:test";
-import { prepareWorker, workerdArgs, workerdBin } from "../../examples/workerd/serve.mjs";
+import { startWorker } from "../../examples/workerd/serve.mjs";
 import {
   loadTest,
   root,
@@ -45,16 +45,6 @@ describe("example servers", () => {
 
   // workerd is its own binary: the test's runtime only bundles and drives it.
   it(`workerd ${TITLE}`, { timeout: TEST_TIMEOUT_MS }, async () => {
-    const worker = await prepareWorker();
-    try {
-      await loadTest("workerd", () =>
-        startServer({
-          command: workerdBin,
-          args: workerdArgs(worker.config, 0),
-          controlFd: true,
-        }));
-    } finally {
-      await worker.remove();
-    }
+    await loadTest("workerd", () => startWorker());
   });
 });

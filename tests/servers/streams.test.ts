@@ -8,8 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { serve, type ServerKind } from "../../examples/servers.ts";
-import { prepareWorker, workerdArgs, workerdBin } from "../../examples/workerd/serve.mjs";
-import { startServer as startProcess } from "../../examples/load/server.mjs";
+import { startWorker } from "../../examples/workerd/serve.mjs";
 import { CHUNKS, streamApp } from "./fixtures/stream_app.ts";
 import { concurrently, sleep } from "../_helpers.ts";
 import { runtime } from "../_runtime.ts";
@@ -28,25 +27,10 @@ async function startInProcess(kind: ServerKind): Promise<Running> {
 }
 
 async function startWorkerd(): Promise<Running> {
-  const entry = fileURLToPath(new URL("./fixtures/stream_worker.ts", import.meta.url));
-  const worker = await prepareWorker(entry);
-  try {
-    const server = await startProcess({
-      command: workerdBin,
-      args: workerdArgs(worker.config, 0),
-      controlFd: true,
-    });
-    return {
-      url: server.url.replace(/\/$/, ""),
-      close: async () => {
-        await server.stop();
-        await worker.remove();
-      },
-    };
-  } catch (error) {
-    await worker.remove();
-    throw error;
-  }
+  const server = await startWorker(
+    fileURLToPath(new URL("./fixtures/stream_worker.ts", import.meta.url)),
+  );
+  return { url: server.url.replace(/\/$/, ""), close: server.stop };
 }
 
 const servers: {

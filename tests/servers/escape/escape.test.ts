@@ -11,7 +11,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { prepareWorker, workerdArgs, workerdBin } from "../../../examples/workerd/serve.mjs";
+import { startWorker } from "../../../examples/workerd/serve.mjs";
 import type { RunningServer } from "../../../examples/load/server.mjs";
 import { runOnThisRuntime, serverEnv, startServer, TEST_TIMEOUT_MS } from "../_isolation.ts";
 import { root, runtime } from "../../_runtime.ts";
@@ -47,25 +47,6 @@ const serveOnThisRuntime = (kind: string) => () => {
   return startServer({ command, args: [...args, kind], cwd: root, env: serverEnv() });
 };
 
-async function startWorkerd(): Promise<RunningServer> {
-  const worker = await prepareWorker(fileURLToPath(new URL("app/worker.ts", import.meta.url)));
-  const server = await startServer({
-    command: workerdBin,
-    args: workerdArgs(worker.config, 0),
-    controlFd: true,
-  }).catch(async (error) => {
-    await worker.remove();
-    throw error;
-  });
-  return {
-    ...server,
-    stop: async () => {
-      await server.stop();
-      await worker.remove();
-    },
-  };
-}
-
 const servers: Server[] = [
   {
     name: "Deno.serve",
@@ -78,7 +59,11 @@ const servers: Server[] = [
   // workerd is its own binary: every runtime's run bundles and drives it. It
   // runs the stream and cleanup rows (app/worker.ts has no WebSocket server,
   // and the table has no workerd column for listeners and hooks).
-  { name: "workerd", skip: false, start: startWorkerd },
+  {
+    name: "workerd",
+    skip: false,
+    start: () => startWorker(fileURLToPath(new URL("app/worker.ts", import.meta.url))),
+  },
 ];
 
 /** What the naive wiring shows on a server: its failure, or that it keeps the scope. */

@@ -8,7 +8,7 @@
 // server (Deno.serve, Bun.serve, @hono/node-server) and on workerd (its own
 // binary; each runtime's run bundles and drives it); Elysia on Bun.serve.
 import { describe, it } from "node:test";
-import { prepareWorker, workerdArgs, workerdBin } from "../../../examples/workerd/serve.mjs";
+import { startWorker } from "../../../examples/workerd/serve.mjs";
 import { root, runOnThisRuntime, serverEnv, startServer } from "../_isolation.ts";
 import { runtime } from "../../_runtime.ts";
 import { FRAMEWORK_TEST_TIMEOUT_MS, loadFramework, type Route } from "./_load.ts";
@@ -128,20 +128,11 @@ describe("framework recipes", () => {
     `Hono on workerd ${apart("c")}`,
     { timeout: FRAMEWORK_TEST_TIMEOUT_MS },
     async () => {
-      const worker = await prepareWorker(`${root}examples/frameworks/hono_worker.ts`);
+      const running = await startWorker(`${root}examples/frameworks/hono_worker.ts`);
       try {
-        const running = await startServer({
-          command: workerdBin,
-          args: workerdArgs(worker.config, 0),
-          controlFd: true,
-        });
-        try {
-          await loadFramework("Hono (workerd)", running, recipes[0].routes);
-        } finally {
-          await running.stop();
-        }
+        await loadFramework("Hono (workerd)", running, recipes[0].routes);
       } finally {
-        await worker.remove();
+        await running.stop();
       }
     },
   );
