@@ -72,17 +72,21 @@ export function popFrame<T>(scope: Scope, stack: object, index: number): T | und
   }
   const frame = scope.fast[index] as Frame<T> | undefined;
   if (frame === undefined) return undefined;
-  let below = frame.below;
-  while (below !== undefined && below.item === REMOVED) below = below.below;
-  ownFast(scope)[index] = below;
+  ownFast(scope)[index] = firstLive(frame.below);
   return frame.item;
 }
 
 /** Makes the first live frame from `frame` down the top of `stack` in `scope`. */
 function setTop<T>(scope: Scope, stack: object, frame: Frame<T> | undefined): void {
+  const top = firstLive(frame);
+  if (top === undefined) deleteSlot(scope, stack);
+  else writeSlot(scope, stack, top);
+}
+
+/** `frame`, or the first frame below it that is not a tombstone. */
+function firstLive<T>(frame: Frame<T> | undefined): Frame<T> | undefined {
   while (frame !== undefined && frame.item === REMOVED) frame = frame.below;
-  if (frame === undefined) deleteSlot(scope, stack);
-  else writeSlot(scope, stack, frame);
+  return frame;
 }
 
 /** Undoes the push that created `frame` in `scope`, wherever it is by now. */
@@ -105,9 +109,7 @@ export function removeFrame<T>(scope: Scope, stack: object, frame: Frame<T>): vo
 /** Turns a frame of the current epoch into a tombstone. */
 function bury<T>(frame: Frame<T>): void {
   frame.item = REMOVED as T;
-  let below = frame.below;
-  while (below !== undefined && below.item === REMOVED) below = below.below;
-  frame.below = below;
+  frame.below = firstLive(frame.below);
 }
 
 /** Removes a shared `target`, copying the live shared frames above it into this epoch. */
