@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -51,48 +50,4 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
   const env: Record<string, string | undefined> = { ...process.env, ...extra };
   delete env.NODE_TEST_CONTEXT;
   return env;
-}
-
-/** How a child process ended, and what it printed. */
-export interface ScriptRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `file` with `args` in a child of this runtime (cwd: the repository
- * root) and resolves when it exits; rejects when it outlives `timeoutMs`.
- */
-export function runScript(
-  file: string,
-  args: readonly string[],
-  options: ScriptOptions & { readonly timeoutMs: number },
-): Promise<ScriptRun> {
-  const { command, args: runtimeArgs } = scriptCommand(file, options);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...runtimeArgs, ...args], {
-      cwd: root,
-      env: childEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => stdout += chunk);
-    child.stderr.on("data", (chunk) => stderr += chunk);
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new Error(`${file} ${args.join(" ")} timed out after ${options.timeoutMs} ms:\n${stderr}`),
-      );
-    }, options.timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

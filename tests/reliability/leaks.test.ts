@@ -10,7 +10,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runScript, runtime, type ScriptRun } from "../_runtime.ts";
+import { runtime } from "../_runtime.ts";
+import { type ChildRun, runChild } from "../_child.ts";
 
 const probe = fileURLToPath(new URL("./fixtures/leak_probe.ts", import.meta.url));
 
@@ -23,8 +24,8 @@ const SERVER_TOLERANCE = 4 * 1024 * 1024;
 const KEPT = 10_000;
 const CHILD_TIMEOUT_MS = 150_000;
 
-function runProbe(mode: string, count: number, exposeGc = true): Promise<ScriptRun> {
-  return runScript(probe, [mode, `${count}`], { exposeGc, timeoutMs: CHILD_TIMEOUT_MS });
+function runProbe(mode: string, count: number, exposeGc = true): Promise<ChildRun> {
+  return runChild(probe, [mode, `${count}`], { exposeGc, timeoutMs: CHILD_TIMEOUT_MS });
 }
 
 interface ProbeResult {
@@ -43,11 +44,12 @@ interface ProbeResult {
 }
 
 async function measure(mode: string, count: number): Promise<ProbeResult> {
-  const { code, stdout, stderr } = await runProbe(mode, count);
+  const { code, stdout, stderr, killed } = await runProbe(mode, count);
   const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(
     code === 0 && line !== undefined,
-    `leak probe failed (exit ${code}):\n${stdout}\n${stderr}`,
+    `leak probe failed (exit ${code}${killed ? ", killed at the time limit" : ""}):\n` +
+      `${stdout}\n${stderr}`,
   );
   return JSON.parse(line.slice("RESULT ".length)) as ProbeResult;
 }

@@ -7,12 +7,10 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { currentProtocol } from "./fixtures/copy_module.ts";
-
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
+import { runChild } from "../_child.ts";
+import { runtime } from "../_runtime.ts";
 const fixture = fileURLToPath(new URL("./fixtures/preseeded_runtime.ts", import.meta.url));
 const CHILD_TIMEOUT_MS = 60_000;
 
@@ -22,28 +20,12 @@ interface Outcome {
   stderr: string;
 }
 
-function runFixture(mode: string): Promise<Outcome> {
-  const argv = [fixture, mode, String(currentProtocol())];
-  const args = runtime === "deno" ? ["run", "-A", ...argv] : argv;
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" };
-  delete env.NODE_TEST_CONTEXT; // a node child must not think it is a test-runner worker
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => stdout += chunk);
-    child.stderr.on("data", (chunk) => stderr += chunk);
-    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-      resolve({ code, result: line && JSON.parse(line.slice("RESULT ".length)), stderr });
-    });
+async function runFixture(mode: string): Promise<Outcome> {
+  const { code, stdout, stderr } = await runChild(fixture, [mode, String(currentProtocol())], {
+    timeoutMs: CHILD_TIMEOUT_MS,
   });
+  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  return { code, result: line && JSON.parse(line.slice("RESULT ".length)), stderr };
 }
 
 const PREFIX =
