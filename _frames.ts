@@ -18,7 +18,17 @@
  *
  * @module
  */
-import { deleteSlot, FAST_SLOTS, ownFast, readSlot, type Scope, writeSlot } from "./_scope.ts";
+import {
+  deleteSlot,
+  FAST_SLOTS,
+  ownFast as sharedOwnFast,
+  readSlot,
+  type Scope,
+  writeSlot,
+} from "./_scope.ts";
+
+// A module-level const rather than the imported binding (see _scope.ts's readers).
+const ownFast = sharedOwnFast;
 
 /** One pushed item. */
 export interface Frame<T> {
