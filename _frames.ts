@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { CachedMethod } from "./_proxy_methods.ts";
 import {
   deleteSlot,
   FAST_SLOTS,
@@ -38,6 +39,11 @@ export interface Frame<T> {
   below: Frame<T> | undefined;
   /** The epoch of the scope that created the frame. */
   readonly epoch: number;
+  /**
+   * The method its LocalProxy read from `item` last: a hit costs a field
+   * load instead of the WeakMap lookup of the method cache.
+   */
+  method: CachedMethod | undefined;
 }
 
 /** The item of a tombstone: a private symbol, so no pushed item is ever it. */
@@ -58,12 +64,14 @@ export function topFrame<T>(scope: Scope, stack: object): Frame<T> | undefined {
  */
 export function pushFrame<T>(scope: Scope, stack: object, index: number, item: T): Frame<T> {
   if (index >= FAST_SLOTS) {
-    const frame: Frame<T> = { item, below: topFrame<T>(scope, stack), epoch: scope.epoch };
+    const below = topFrame<T>(scope, stack);
+    const frame: Frame<T> = { item, below, epoch: scope.epoch, method: undefined };
     writeSlot(scope, stack, frame);
     return frame;
   }
   const fast = ownFast(scope);
-  const frame: Frame<T> = { item, below: fast[index] as Frame<T> | undefined, epoch: scope.epoch };
+  const below = fast[index] as Frame<T> | undefined;
+  const frame: Frame<T> = { item, below, epoch: scope.epoch, method: undefined };
   fast[index] = frame;
   return frame;
 }
@@ -137,7 +145,7 @@ function removeShared<T>(scope: Scope, stack: object, target: Frame<T>): void {
   let below = target.below;
   for (let i = shared.length - 1; i >= 0; i--) {
     if (shared[i].item === REMOVED) continue;
-    const copy: Frame<T> = { item: shared[i].item, below, epoch };
+    const copy: Frame<T> = { item: shared[i].item, below, epoch, method: undefined };
     copies.set(shared[i] as Frame<unknown>, copy as Frame<unknown>);
     below = copy;
   }

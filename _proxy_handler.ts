@@ -11,7 +11,7 @@
 import { proxyRegistry, rootScope as sharedRootScope, storage as sharedStorage } from "./_scope.ts";
 import { describe } from "./_describe.ts";
 import { INSPECT } from "./_inspect.ts";
-import { type Method, methodOf } from "./_proxy_methods.ts";
+import { type Method, methodEntry, methodOf } from "./_proxy_methods.ts";
 import type { Frame } from "./_frames.ts";
 import { isUnbound, type ProxyConfig } from "./_proxy_options.ts";
 
@@ -110,16 +110,28 @@ function handlerFor(
           : read(real, key, current);
       }
       : (_target, key) => {
-        // `resolve()` with the fast slot's read inlined: the hottest path.
-        const real =
-          ((storage.getStore() ?? rootScope).fast[stackSlot] as Frame<unknown> | undefined)?.item;
-        if (isUnbound(real)) return unboundRead(key, current, unboundMessage);
-        // `read()` inlined, for the same reason.
-        const value = typeof real === "object"
-          ? (real as Record<PropertyKey, unknown>)[key]
-          : Reflect.get(asObject(real), key, real);
-        if (typeof value === "function") return methodOf(real, key, value as Method);
-        return value === undefined ? missing(key, real, current) : value;
+        // The hottest path: the fast slot read straight from the store, and
+        // an object's value or method returned after three checks. The rest
+        // (unbound, a primitive, a missing key) takes the general path.
+        const frame = (storage.getStore() ?? rootScope).fast[stackSlot] as
+          | Frame<unknown>
+          | undefined;
+        if (frame !== undefined) {
+          const real = frame.item;
+          if (typeof real === "object" && real !== null) {
+            const value = (real as Record<PropertyKey, unknown>)[key];
+            if (typeof value === "function") {
+              const last = frame.method;
+              if (last !== undefined && last.key === key && last.fn === value) return last.result;
+              return (frame.method = methodEntry(real, key, value as Method)).result;
+            }
+            if (value !== undefined) return value;
+          }
+        }
+        const real = frame?.item;
+        return isUnbound(real)
+          ? unboundRead(key, current, unboundMessage)
+          : read(real, key, current);
       },
     set(_target, key, value) {
       return Reflect.set(asObject(current()), key, value);

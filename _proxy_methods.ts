@@ -24,36 +24,64 @@ export type Method = (this: unknown, ...args: any[]) => unknown;
  */
 export const METHODS_PER_OBJECT = 256;
 
-/** What a read of `fn` at one key of one object returns: `fn` itself or bound. */
-interface CachedMethod {
-  readonly fn: Method;
-  readonly result: Method;
+/**
+ * What a read of `fn` at `key` of one object returns: `fn` itself or bound.
+ * Entries are changed in place (when the object's `key` holds another
+ * function), so that a LocalStack frame may keep the one its proxy read
+ * last (see `Frame#method`).
+ */
+export interface CachedMethod {
+  readonly key: PropertyKey;
+  fn: Method;
+  result: Method;
 }
 
-/** Object -> key -> what the function last read there returns. */
-const boundMethods = new WeakMap<object, Map<PropertyKey, CachedMethod>>();
+/**
+ * The methods read from one object: the first key's entry inline (most
+ * objects have one method read per request, which then allocates one entry),
+ * the others in a Map made on the second key.
+ */
+interface MethodCache extends CachedMethod {
+  others: Map<PropertyKey, CachedMethod> | undefined;
+}
+
+/** Object -> what its function-valued keys return. */
+const boundMethods = new WeakMap<object, MethodCache>();
 /** Methods of primitives (which cannot be WeakMap keys), one entry per function and scope. */
 const primitiveMethods = new WeakMap<Scope, Map<Method, { real: unknown; bound: Method }>>();
 
 /** What a read of `real[key]` that gave the function `fn` returns through a proxy. */
 export function methodOf(real: unknown, key: PropertyKey, fn: Method): Method {
   if (typeof real !== "object" && typeof real !== "function") return primitiveMethod(real, fn);
-  let methods = boundMethods.get(real as object);
-  if (methods === undefined) {
-    methods = new Map();
-    boundMethods.set(real as object, methods);
-  }
-  const cached = methods.get(key);
+  return methodEntry(real as object, key, fn).result;
+}
+
+/** The entry of `real`'s method cache that holds what a read of `fn` at `key` returns. */
+export function methodEntry(real: object, key: PropertyKey, fn: Method): CachedMethod {
+  const cache = boundMethods.get(real);
+  const cached = cache === undefined || cache.key === key ? cache : cache.others?.get(key);
+  if (cached !== undefined && cached.fn === fn) return cached;
   // Own or inherited is decided once per object, key and function.
-  if (cached !== undefined && cached.fn === fn) return cached.result;
-  const result = key === "constructor" || Object.hasOwn(real as object, key) ? fn : fn.bind(real);
-  if (cached === undefined && methods.size >= METHODS_PER_OBJECT) {
-    // Evict the oldest: a class's methods never reach the bound, and the
-    // method just read stays the same function until 256 others are read.
-    methods.delete(methods.keys().next().value as PropertyKey);
+  const result = key === "constructor" || Object.hasOwn(real, key) ? fn : fn.bind(real);
+  if (cached !== undefined) {
+    cached.fn = fn;
+    cached.result = result;
+    return cached;
   }
-  methods.set(key, { fn, result });
-  return result;
+  if (cache === undefined) {
+    const first: MethodCache = { key, fn, result, others: undefined };
+    boundMethods.set(real, first);
+    return first;
+  }
+  const others = cache.others ??= new Map();
+  if (others.size >= METHODS_PER_OBJECT - 1) {
+    // Evict the oldest: a class's methods never reach the bound, and the
+    // method just read stays the same function until 255 others are read.
+    others.delete(others.keys().next().value as PropertyKey);
+  }
+  const entry: CachedMethod = { key, fn, result };
+  others.set(key, entry);
+  return entry;
 }
 
 function primitiveMethod(real: unknown, fn: Method): Method {

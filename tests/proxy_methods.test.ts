@@ -6,7 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { LocalProxy, LocalStack } from "../mod.ts";
+import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
 
 class Model {
   static table = "models";
@@ -77,6 +77,39 @@ describe("LocalProxy function-valued properties", () => {
       assert.equal(counter.increment(), 2);
     });
     stack.run(new Counter(), () => assert.equal(counter.increment(), 1));
+  });
+
+  it("a method is the same function through every frame and proxy of its object", () => {
+    class Api {
+      get(): string {
+        return "get";
+      }
+      set(): string {
+        return "set";
+      }
+    }
+    const stack = new LocalStack<Api>();
+    const api = new LocalProxy(stack);
+    const other = new LocalProxy(stack);
+    const real = new Api();
+    const seen = stack.run(real, () => {
+      // Alternating keys: each frame remembers only the key read last.
+      const first = [api.get, api.set, api.get, other.set];
+      const nested = stack.run(real, () => [api.get, api.set]); // a second frame
+      stack.push(real);
+      return [...first, ...nested, api.set, api.get];
+    });
+    const [get, set] = seen;
+    assert.deepEqual(seen, [get, set, get, set, get, set, set, get]);
+    assert.notEqual(get, set);
+    assert.equal(get(), "get");
+    assert.equal(set(), "set");
+    const g = new Local<{ api: Api }>();
+    const viaLocal = new LocalProxy(g, "api");
+    new LocalManager().run(() => {
+      g.api = real;
+      assert.equal(viaLocal.get, get); // a proxy without frames, one cache
+    });
   });
 
   it("methods of a proxied primitive are stable and bound to the primitive", () => {
