@@ -21,7 +21,7 @@
 import type { CachedMethod } from "./_proxy_methods.ts";
 import {
   deleteSlot,
-  FAST_SLOTS,
+  FAST_SLOTS as SHARED_FAST_SLOTS,
   ownFast as sharedOwnFast,
   readSlot,
   type Scope,
@@ -30,6 +30,7 @@ import {
 
 // A module-level const rather than the imported binding (see _scope.ts's readers).
 const ownFast = sharedOwnFast;
+const FAST_SLOTS = SHARED_FAST_SLOTS;
 
 /** One pushed item. */
 export interface Frame<T> {

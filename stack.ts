@@ -19,7 +19,7 @@
  */
 import {
   currentScope as sharedCurrentScope,
-  FAST_SLOTS,
+  FAST_SLOTS as SHARED_FAST_SLOTS,
   forkScope as sharedForkScope,
   type Operation,
   registerSlot,
@@ -43,6 +43,7 @@ import { checkOptions, type LocalOptions } from "./_local_options.ts";
 // into optimized code but re-read an import through its binding on every use
 // (about 3 ns per read on Deno and Bun, on the hottest paths).
 const storage = sharedStorage;
+const FAST_SLOTS = SHARED_FAST_SLOTS;
 const popFrame = sharedPopFrame;
 const pushFrame = sharedPushFrame;
 const forkScope = sharedForkScope;
