@@ -28,37 +28,22 @@ export function runIn(
 
 type Fn = (...args: never[]) => unknown;
 
-/** Calls `fn` with one argument and `self` as `this`. */
-function call1(fn: Fn, self: unknown, a: unknown): unknown {
-  return self === undefined ? (fn as (a: unknown) => unknown)(a) : Reflect.apply(fn, self, [a]);
-}
-
-/** Calls `fn` with two arguments and `self` as `this`. */
-function call2(fn: Fn, self: unknown, a: unknown, b: unknown): unknown {
-  return self === undefined
-    ? (fn as (a: unknown, b: unknown) => unknown)(a, b)
-    : Reflect.apply(fn, self, [a, b]);
-}
+/** `Function.prototype.call`, to check that a function's `call` is the built-in one. */
+const CALL: typeof Function.prototype.call = Function.prototype.call;
 
 /**
- * {@linkcode runIn} for a wrapper's `arguments`: with one or two of them (how
- * servers call a handler) no array is made for them, and a call without
- * `this` allocates nothing but what `run` itself does.
+ * Calls `fn` with one argument and `self` as `this` (for `run`'s own
+ * arguments). `fn.call` rather than `Reflect.apply`: Bun makes an array for
+ * the latter (49.5 vs 25.2 ns per call with `this`), unless `fn` has a
+ * `call` of its own.
  */
-export function runWithArguments(
-  scope: Scope,
-  fn: Fn,
-  thisArg: unknown,
-  args: IArguments,
-): unknown {
-  switch (args.length) {
-    case 1:
-      return storage.run(scope, call1, fn, thisArg, args[0]);
-    case 2:
-      return storage.run(scope, call2, fn, thisArg, args[0], args[1]);
-    default:
-      return storage.run(scope, Reflect.apply, fn, thisArg, Array.from(args));
-  }
+export function call1(fn: Fn, self: unknown, a: unknown): unknown {
+  return fn.call === CALL ? fn.call(self, a as never) : Reflect.apply(fn, self, [a]);
+}
+
+/** Calls `fn` with two arguments and `self` as `this`, as {@linkcode call1} does. */
+export function call2(fn: Fn, self: unknown, a: unknown, b: unknown): unknown {
+  return fn.call === CALL ? fn.call(self, a as never, b as never) : Reflect.apply(fn, self, [a, b]);
 }
 
 /**

@@ -95,7 +95,9 @@ function createRuntime(): ScopeRuntime {
     protocol: PROTOCOL,
     storage: new AsyncLocalStorage<Scope>(),
     root: {
-      fast: new Array<unknown>(FAST_SLOTS).fill(undefined),
+      // One entry per fast slot registered so far (see registerSlot), and
+      // "holey" like every copy: one elements kind for every read site.
+      fast: new Array<unknown>(0),
       fastEpoch: 0,
       deep: undefined,
       deepLevels: 0,
@@ -210,6 +212,9 @@ export function currentScope(): Scope {
  */
 export function registerSlot(slot: object, strictName?: string): number {
   const index = runtime.slotCount++;
+  // The root's array grows with the slots, so that copies of it (the first
+  // write of each scope copies the array) hold only the slots that exist.
+  if (index < FAST_SLOTS) runtime.root.fast.push(undefined);
   // Configurable: a Local's slot is a Proxy target, which must not pin anything.
   Object.defineProperty(slot, SLOT_INDEX, { value: index, configurable: true });
   if (strictName !== undefined) {
@@ -260,14 +265,14 @@ export function writeSlot(scope: Scope, slot: object, value: object): void {
 
 /**
  * `scope.fast`, copied first if `scope` shares it (see {@linkcode forkScope}).
- * The copy holds only the slots registered so far: most apps have a few
- * locals, and this copy is most of what a request allocates (176 bytes for
- * 16 slots on V8). A slot registered later is past the end of older arrays,
- * where a read gives `undefined` and a write grows the array.
+ * Arrays hold the fast slots registered when they were copied: most apps
+ * have a few locals, and this copy is most of what a request allocates (176
+ * bytes for 16 slots on V8). A slot registered later is past the end of
+ * older arrays, where a read gives `undefined` and a write grows the array.
  */
 export function ownFast(scope: Scope): unknown[] {
   if (scope.fastEpoch !== scope.epoch) {
-    scope.fast = scope.fast.slice(0, runtime.slotCount);
+    scope.fast = scope.fast.slice();
     scope.fastEpoch = scope.epoch;
   }
   return scope.fast;

@@ -3,8 +3,19 @@
  *
  * @module
  */
-import type { Scope } from "./_scope.ts";
+import { type Scope, storage } from "./_scope.ts";
 import { scopedStream } from "./_scoped_stream.ts";
+
+/** `handler` with the Response bodies it returns read in the scope it runs in. */
+export function withScopedBodies<A extends unknown[], R, This>(
+  handler: (this: This, ...args: A) => R,
+): (this: This, ...args: A) => R {
+  return function (this: This): R {
+    // Called by the middleware inside the request's scope.
+    const scope = storage.getStore() as Scope;
+    return withScopedBody(Reflect.apply(handler, this, arguments), scope) as R;
+  };
+}
 
 /**
  * `result` (a handler's return value, or a promise of it) with any Response

@@ -25,16 +25,16 @@
  * @module
  */
 import {
-  currentScope,
-  forkScope,
+  currentScope as sharedCurrentScope,
+  forkScope as sharedForkScope,
   type Operation,
   releaseSlot,
   rootScopeFor,
   storage as sharedStorage,
 } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
-import { keepNameAndLength, runWithArguments } from "./_run_in_scope.ts";
-import { withScopedBody } from "./_scoped_response.ts";
+import { call1, call2, keepNameAndLength } from "./_run_in_scope.ts";
+import { withScopedBodies } from "./_scoped_response.ts";
 import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
 
@@ -42,6 +42,8 @@ import type { Releasable } from "./release.ts";
 // into optimized code but re-read an import through its binding on every use
 // (about 3 ns per read on Deno and Bun, on the hottest paths).
 const storage = sharedStorage;
+const forkScope = sharedForkScope;
+const currentScope = sharedCurrentScope;
 
 /**
  * Opens scopes and clears the locals it manages (werkzeug's `LocalManager`).
@@ -270,19 +272,33 @@ export class LocalManager {
   ): (this: This, ...args: A) => R {
     const what = "LocalManager#middleware()";
     if (typeof handler !== "function") throw typeError(what, "a handler function", handler);
-    // `arguments` rather than a rest parameter: one or two arguments then
-    // reach the handler without an array per call (see runWithArguments).
-    const wrapped = streamsOption(options, what)
-      ? function (this: This): R {
-        const scope = forkScope(currentScope());
-        return withScopedBody(runWithArguments(scope, handler, this, arguments), scope) as R;
-      }
-      : function (this: This): R {
-        return runWithArguments(forkScope(currentScope()), handler, this, arguments) as R;
-      };
+    const inScope = streamsOption(options, what) ? withScopedBodies(handler) : handler;
+    const wrapped = inNewScope(inScope as (this: This, ...args: A) => R);
     keepNameAndLength(wrapped, handler);
     return wrapped;
   }
+}
+
+/**
+ * `handler` called in a new scope per call, with the caller's `this` and
+ * arguments. `arguments` is read in place rather than passed on, so engines
+ * make no arguments object, and one or two arguments (how servers call a
+ * handler) reach the handler without an array per call.
+ */
+function inNewScope<A extends unknown[], R, This>(
+  handler: (this: This, ...args: A) => R,
+): (this: This, ...args: A) => R {
+  return function (this: This): R {
+    const scope = forkScope(currentScope());
+    switch (arguments.length) {
+      case 1:
+        return storage.run(scope, call1, handler, this, arguments[0]) as R;
+      case 2:
+        return storage.run(scope, call2, handler, this, arguments[0], arguments[1]) as R;
+      default:
+        return storage.run(scope, Reflect.apply, handler, this, Array.from(arguments)) as R;
+    }
+  };
 }
 
 /**

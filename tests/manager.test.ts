@@ -155,6 +155,26 @@ describe("LocalManager", () => {
     assert.equal(g.id, undefined);
   });
 
+  it("LocalManager.middleware() passes this and 0 to 3 arguments, also to a handler with its own call", () => {
+    const manager = new LocalManager();
+    function handler(this: unknown, ...args: unknown[]): unknown[] {
+      return [this, ...args];
+    }
+    // A `call` of its own must not be what the middleware calls.
+    const odd = Object.assign(function (this: unknown, ...args: unknown[]): unknown[] {
+      return [this, ...args];
+    }, { call: () => ["not the handler"] });
+    const self = { name: "server" };
+    for (const fn of [handler, odd]) {
+      const wrapped = manager.middleware(fn);
+      assert.deepEqual(wrapped.call(self), [self]);
+      assert.deepEqual(wrapped.call(self, 1), [self, 1]);
+      assert.deepEqual(wrapped.call(self, 1, 2), [self, 1, 2]);
+      assert.deepEqual(wrapped.call(self, 1, 2, 3), [self, 1, 2, 3]);
+      assert.deepEqual(wrapped(1, 2), [undefined, 1, 2]);
+    }
+  });
+
   it("LocalManager.middleware() starts each call with the caller's values", () => {
     const g = new Local<{ app: string; id: number }>();
     const manager = new LocalManager();
