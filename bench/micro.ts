@@ -33,6 +33,16 @@ import {
 } from "./_harness.ts";
 import { loadPeer, PEERS } from "./_peers.ts";
 import { Req } from "./_req.ts";
+import {
+  floorLocal,
+  floorMiddleware,
+  floorPop,
+  floorPush,
+  floorRequest,
+  floorRun,
+  floorStackRun,
+  floorTop,
+} from "./_floors.ts";
 
 // ------------------------------------------------------------ references
 /** What a hand-written AsyncLocalStorage holds for the current request. */
@@ -108,6 +118,15 @@ const row = (name: string, by: string, fn: BenchFn): Bench => ({
 const CL = "contextlocal";
 const RAW = "hand-written ALS";
 const REF = "reference";
+/** Rows of bench/_floors.ts: contextlocal's design written by hand, nothing else. */
+const FLOOR = "floor";
+const inFloorScope = (loop: BenchFn): BenchFn => (n) =>
+  floorRun(() => {
+    floorPush(new Req());
+    floorLocal.x = 1;
+    return loop(n);
+  });
+const floorReq = floorRequest as Req;
 
 // ---------------------------------------------------------------- groups
 const attr: Group = {
@@ -124,6 +143,15 @@ const attr: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: proxy of the top frame, by hand",
+      FLOOR,
+      inFloorScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorReq.a;
+        return acc;
+      }),
+    ),
     row(
       "request.a (LocalProxy of a stack)",
       CL,
@@ -168,6 +196,15 @@ const methodClass: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: proxy of the top frame, by hand: m()",
+      FLOOR,
+      inFloorScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorReq.m();
+        return acc;
+      }),
+    ),
     row(
       "request.m() (LocalProxy of a stack)",
       CL,
@@ -266,6 +303,15 @@ const top: Group = {
   ),
   members: [
     row(
+      "floor: the top frame's item, by hand",
+      FLOOR,
+      inFloorScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) if (floorTop() !== undefined) acc++;
+        return acc;
+      }),
+    ),
+    row(
       "stack.top",
       CL,
       inScope((n) => {
@@ -291,6 +337,15 @@ const read: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: a Map per scope, by hand: read",
+      FLOOR,
+      inFloorScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorLocal.x as number;
+        return acc;
+      }),
+    ),
     row(
       "g.x",
       CL,
@@ -325,6 +380,14 @@ const write: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: a Map per scope, by hand: write",
+      FLOOR,
+      inFloorScope((n) => {
+        for (let i = 0; i < n; i++) floorLocal.x = i;
+        return floorLocal.x;
+      }),
+    ),
     row(
       "g.x = v",
       CL,
@@ -364,6 +427,32 @@ const pushPop: Group = {
     }),
   ),
   members: [
+    row(
+      "array push + pop, a getStore() for each",
+      RAW,
+      inStore((n) => {
+        const item = new Req();
+        let acc = 0;
+        for (let i = 0; i < n; i++) {
+          als.getStore()!.arr.push(item);
+          acc += als.getStore()!.arr.pop()!.a;
+        }
+        return acc;
+      }),
+    ),
+    row(
+      "floor: a frame per push, by hand",
+      FLOOR,
+      inFloorScope((n) => {
+        const item = new Req();
+        let acc = 0;
+        for (let i = 0; i < n; i++) {
+          floorPush(item);
+          acc += (floorPop() as Req).a;
+        }
+        return acc;
+      }),
+    ),
     row(
       "stack.push(x) + pop()",
       CL,
@@ -439,6 +528,19 @@ const open: Group = {
     }),
   ),
   members: [
+    row("floor: a fork, by hand: run(fn)", FLOOR, (n) =>
+      floorRun(() => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorRun(one);
+        return acc;
+      })),
+    row("floor: a fork and a frame, by hand: stack.run(obj, fn)", FLOOR, (n) =>
+      floorRun(() => {
+        const item = new Req();
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorStackRun(item, one);
+        return acc;
+      })),
     row("manager.run(fn)", CL, openWithLocals(0)),
     row("manager.run(fn), 100 locals set", CL, openWithLocals(100)),
     row(
@@ -518,6 +620,13 @@ const middleware: Group = {
     return acc;
   }),
   members: [
+    row("floor: a fork per call, by hand", FLOOR, (n) => {
+      const floorWrapped = floorMiddleware(handler);
+      const x = new Req();
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += floorWrapped(x);
+      return acc;
+    }),
     row("manager.middleware(h)(x)", CL, (n) => {
       const x = new Req();
       let acc = 0;
