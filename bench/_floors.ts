@@ -79,7 +79,11 @@ export function floorRun<R>(fn: () => R): R {
 /** `stack.push(item)`. */
 export function floorPush(item: object): void {
   const slots = ownSlots(current());
-  slots[STACK] = { item, below: slots[STACK] as Frame | undefined, method: undefined };
+  slots[STACK] = {
+    item,
+    below: slots[STACK] as Frame | undefined,
+    method: undefined,
+  };
 }
 
 /** `stack.pop()`. */
@@ -116,9 +120,15 @@ export function floorMiddleware<A, R>(handler: (a: A) => R): (a: A) => R {
 type Fields = Record<PropertyKey, unknown>;
 
 /** A method of `frame.item`, bound once and remembered on the frame. */
-function methodOf(frame: Frame, key: PropertyKey, fn: (...args: unknown[]) => unknown): unknown {
+function methodOf(
+  frame: Frame,
+  key: PropertyKey,
+  fn: (...args: unknown[]) => unknown,
+): unknown {
   const memo = frame.method;
-  if (memo !== undefined && memo.key === key && memo.fn === fn) return memo.result;
+  if (memo !== undefined && memo.key === key && memo.fn === fn) {
+    return memo.result;
+  }
   const result = fn.bind(frame.item);
   frame.method = { key, fn, result };
   return result;

@@ -478,7 +478,9 @@ let padded = false;
  * current scope when `fill` runs, and one more, `written`, for the rows
  * that write.
  */
-function lazyLocals(count: number): { fill: () => void; written: () => Local<{ v: number }> } {
+function lazyLocals(
+  count: number,
+): { fill: () => void; written: () => Local<{ v: number }> } {
   let locals: Local<{ v: number }>[] | undefined;
   const make = (): Local<{ v: number }>[] => {
     // Made on first use, so processes that skip these rows never hold them;
@@ -515,7 +517,6 @@ const open: Group = {
   sampleScale: 5,
   targets: {
     "manager.run(fn)": 1.05,
-    "manager.run(fn), 100 locals set": 1.05,
     "stack.run(obj, fn)": 1.1,
   },
   baseline: row(
@@ -534,15 +535,18 @@ const open: Group = {
         for (let i = 0; i < n; i++) acc += floorRun(one);
         return acc;
       })),
-    row("floor: a fork and a frame, by hand: stack.run(obj, fn)", FLOOR, (n) =>
-      floorRun(() => {
-        const item = new Req();
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += floorStackRun(item, one);
-        return acc;
-      })),
+    row(
+      "floor: a fork and a frame, by hand: stack.run(obj, fn)",
+      FLOOR,
+      (n) =>
+        floorRun(() => {
+          const item = new Req();
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc += floorStackRun(item, one);
+          return acc;
+        }),
+    ),
     row("manager.run(fn)", CL, openWithLocals(0)),
-    row("manager.run(fn), 100 locals set", CL, openWithLocals(100)),
     row(
       "stack.run(obj, fn)",
       CL,
@@ -553,6 +557,52 @@ const open: Group = {
         return acc;
       }),
     ),
+  ],
+};
+
+// Its own process: the 117 Locals it makes would otherwise make every other
+// row of the group copy 16 fast slots instead of the few a small app has.
+const openMany: Group = {
+  id: "open-many",
+  title: "open a scope around a synchronous function, 100 locals set",
+  sampleScale: 5,
+  targets: { "manager.run(fn), 100 locals set": 1.05 },
+  baseline: open.baseline,
+  members: [row("manager.run(fn), 100 locals set", CL, openWithLocals(100))],
+};
+
+/** A request object of the request rows: a fresh one per request, as a server makes. */
+const requestOf = (): Req => new Req();
+const handleRaw = (req: Req): number => als.run({ req } as Store, () => als.getStore()!.req.a);
+const handleFloor = floorMiddleware((req: Req): number => {
+  floorPush(req);
+  return floorReq.a;
+});
+const handleLibrary = manager.middleware((req: Req): number => {
+  requestStack.push(req);
+  return request.a;
+});
+
+const requestPath: Group = {
+  id: "request",
+  title: "a request's whole path: a new scope, the request pushed, one attribute read",
+  sampleScale: 5,
+  baseline: row("als.run({ req }, () => als.getStore().req.a)", REF, (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += handleRaw(requestOf());
+    return acc;
+  }),
+  members: [
+    row("floor: the same path, by hand", FLOOR, (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += handleFloor(requestOf());
+      return acc;
+    }),
+    row("middleware(req => { push(req); return request.a })", CL, (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += handleLibrary(requestOf());
+      return acc;
+    }),
   ],
 };
 
@@ -665,7 +715,9 @@ const responses = (wrapper: () => () => Response): BenchFn => {
   return async (n) => {
     handle ??= wrapper();
     let bytes = 0;
-    for (let i = 0; i < n; i++) bytes += (await handle().arrayBuffer()).byteLength;
+    for (let i = 0; i < n; i++) {
+      bytes += (await handle().arrayBuffer()).byteLength;
+    }
     return bytes;
   };
 };
@@ -734,8 +786,10 @@ const groups: Group[] = [
   write,
   pushPop,
   open,
+  openMany,
   fork,
   middleware,
+  requestPath,
   ...(hasStreams ? [streams] : []),
   openAsync,
 ];

@@ -226,7 +226,7 @@ async function server(results) {
   }
   const options = quick
     ? { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 50 }
-    : { rounds: 3, seconds: 4, warmupSeconds: 2, connections: 50 };
+    : { rounds: 7, seconds: 3, warmupSeconds: 2, connections: 50 };
   for (const runtime of runtimes) {
     console.log(`\n# server on ${runtime} (pinned: server CPU 0, wrk CPU 1)`);
     results.server[runtime] = await serverBench(runtime, {
