@@ -258,8 +258,10 @@ function targetLines(results, runtimes) {
     runtimes,
     (runtime) => {
       const share = requestShare(results, runtime);
+      const floor = requestShare(results, runtime, REQUEST_FLOOR);
       return share && {
-        text: `+${ns(share.extraNs)} of ${ns(share.serverNs)}: ${pct(1 + share.share)}`,
+        text: `+${ns(share.extraNs)} of ${ns(share.serverNs)}: ${pct(1 + share.share)}` +
+          (floor ? `; floor ${pct(1 + floor.share)}` : ""),
         ok: 1 + share.share <= SERVER_CPU_TARGET,
       };
     },
@@ -328,8 +330,8 @@ function forkGrowth(results, runtime) {
  * The request path's extra time over hand-written ALS (in process, ns) and
  * its share of the pinned server's CPU per request (the `als` variant).
  */
-function requestShare(results, runtime) {
-  const ours = findRow(results, runtime, REQUEST_GROUP, REQUEST_ROW);
+function requestShare(results, runtime, name = REQUEST_ROW) {
+  const ours = findRow(results, runtime, REQUEST_GROUP, name);
   const server = results.server?.[runtime]?.variants?.als?.cpuUsPerRequest;
   if (!ours || !server) return undefined;
   const extraNs = ours.ns - ours.ns / ours.ratio;
