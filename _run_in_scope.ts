@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Scope, storage as sharedStorage } from "./_scope.ts";
+import { rootScope, type Scope, storage as sharedStorage } from "./_scope.ts";
 
 // Module-level consts rather than the imported bindings: engines fold a const
 // into optimized code but re-read an import through its binding on every use
@@ -27,6 +27,19 @@ export function runIn(
 }
 
 type Fn = (...args: never[]) => unknown;
+
+/**
+ * Whether `run` calls its callback with `this` undefined, as a plain call
+ * does (Bun). Node and Deno pass `null`: there a handler called without
+ * `this` goes through {@linkcode call1} or {@linkcode call2} to keep it
+ * undefined.
+ */
+export const RUN_KEEPS_UNDEFINED_THIS: boolean = storage.run(
+  rootScope,
+  function (this: unknown): boolean {
+    return this === undefined;
+  },
+);
 
 /** `Function.prototype.call`, to check that a function's `call` is the built-in one. */
 const CALL: typeof Function.prototype.call = Function.prototype.call;
