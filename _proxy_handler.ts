@@ -96,43 +96,63 @@ function asObject(real: unknown): object {
   return typeof real === "object" || typeof real === "function" ? real as object : Object(real);
 }
 
+/**
+ * The proxy's handler: `get` its own property, the other traps on its
+ * prototype. Engines look a trap up on the handler for every operation, and
+ * a handler holding one property answers `get` fastest (Bun: 3.6 vs 5.9 ns
+ * for a bare Proxy with 13 own traps).
+ */
 function handlerFor(
+  config: ProxyConfig,
+  current: () => unknown,
+  unboundPrototype: object,
+): ProxyHandler<object> {
+  const handler: ProxyHandler<object> = Object.create(
+    otherTraps(config, current, unboundPrototype),
+  );
+  handler.get = getTrap(config, current);
+  return handler;
+}
+
+function getTrap(
   { resolve, unboundMessage, stackSlot }: ProxyConfig,
+  current: () => unknown,
+): ProxyHandler<object>["get"] {
+  return stackSlot === undefined
+    ? (_target, key) => {
+      const real = resolve();
+      return isUnbound(real) ? unboundRead(key, current, unboundMessage) : read(real, key, current);
+    }
+    : (_target, key) => {
+      // The hottest path: the fast slot read straight from the store, and
+      // an object's value or method returned after three checks. The rest
+      // (unbound, a primitive, a missing key) takes the general path.
+      const frame = (storage.getStore() ?? rootScope).fast[stackSlot] as
+        | Frame<unknown>
+        | undefined;
+      if (frame !== undefined) {
+        const real = frame.item;
+        if (typeof real === "object" && real !== null) {
+          const value = (real as Record<PropertyKey, unknown>)[key];
+          if (typeof value === "function") {
+            const last = frame.method;
+            if (last !== undefined && last.key === key && last.fn === value) return last.result;
+            return (frame.method = methodEntry(real, key, value as Method)).result;
+          }
+          if (value !== undefined) return value;
+        }
+      }
+      const real = frame?.item;
+      return isUnbound(real) ? unboundRead(key, current, unboundMessage) : read(real, key, current);
+    };
+}
+
+function otherTraps(
+  { resolve }: ProxyConfig,
   current: () => unknown,
   unboundPrototype: object,
 ): ProxyHandler<object> {
   return {
-    get: stackSlot === undefined
-      ? (_target, key) => {
-        const real = resolve();
-        return isUnbound(real)
-          ? unboundRead(key, current, unboundMessage)
-          : read(real, key, current);
-      }
-      : (_target, key) => {
-        // The hottest path: the fast slot read straight from the store, and
-        // an object's value or method returned after three checks. The rest
-        // (unbound, a primitive, a missing key) takes the general path.
-        const frame = (storage.getStore() ?? rootScope).fast[stackSlot] as
-          | Frame<unknown>
-          | undefined;
-        if (frame !== undefined) {
-          const real = frame.item;
-          if (typeof real === "object" && real !== null) {
-            const value = (real as Record<PropertyKey, unknown>)[key];
-            if (typeof value === "function") {
-              const last = frame.method;
-              if (last !== undefined && last.key === key && last.fn === value) return last.result;
-              return (frame.method = methodEntry(real, key, value as Method)).result;
-            }
-            if (value !== undefined) return value;
-          }
-        }
-        const real = frame?.item;
-        return isUnbound(real)
-          ? unboundRead(key, current, unboundMessage)
-          : read(real, key, current);
-      },
     set(_target, key, value) {
       return Reflect.set(asObject(current()), key, value);
     },
