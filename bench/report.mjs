@@ -16,6 +16,8 @@ const ns = (value) =>
     : value >= 1e3
     ? `${(value / 1e3).toFixed(2)} µs`
     : `${value.toFixed(value < 10 ? 2 : 1)} ns`;
+/** A time difference with its sign: "+68.2 ns", "-73.8 ns". */
+const signedNs = (value) => (value < 0 ? `-${ns(-value)}` : `+${ns(value)}`);
 const x = (ratio) => `x${ratio.toFixed(ratio >= 100 ? 0 : 2)}`;
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const pct = (ratio) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
@@ -260,7 +262,7 @@ function targetLines(results, runtimes) {
       const share = requestShare(results, runtime);
       const floor = requestShare(results, runtime, REQUEST_FLOOR);
       return share && {
-        text: `+${ns(share.extraNs)} of ${ns(share.serverNs)}: ${pct(1 + share.share)}` +
+        text: `${signedNs(share.extraNs)} of ${ns(share.serverNs)}: ${pct(1 + share.share)}` +
           (floor ? `; floor ${pct(1 + floor.share)}` : ""),
         ok: 1 + share.share <= SERVER_CPU_TARGET,
       };
@@ -667,7 +669,7 @@ export function readmeTable(results) {
   );
   const shares = runtimes.map((runtime) => {
     const share = requestShare(results, runtime);
-    return share ? `${pct(1 + share.share)} (+${ns(share.extraNs)})` : "n/a";
+    return share ? `${pct(1 + share.share)} (${signedNs(share.extraNs)})` : "n/a";
   });
   lines.push(
     `| request path in process over hand-written ALS, share of server CPU | <= ${
