@@ -152,18 +152,19 @@ function stackGet(this: Handler, _target: object, key: PropertyKey): unknown {
       if (value !== undefined) return value;
     }
   }
-  const real = frame?.item;
-  return isUnbound(real)
-    ? unboundRead(key, this.current, this.unboundMessage)
-    : read(real, key, this.current);
+  return readOrUnbound(this, frame?.item, key);
 }
 
 /** The get trap of every other proxy. */
 function generalGet(this: Handler, _target: object, key: PropertyKey): unknown {
-  const real = this.resolve();
+  return readOrUnbound(this, this.resolve(), key);
+}
+
+/** `real[key]` as `handler`'s proxy returns it, or the read of an unbound proxy. */
+function readOrUnbound(handler: Handler, real: unknown, key: PropertyKey): unknown {
   return isUnbound(real)
-    ? unboundRead(key, this.current, this.unboundMessage)
-    : read(real, key, this.current);
+    ? unboundRead(key, handler.current, handler.unboundMessage)
+    : read(real, key, handler.current);
 }
 
 /** Every trap but `get`, for every proxy (see {@linkcode handlerFor}). */
