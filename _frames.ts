@@ -28,7 +28,7 @@ import {
   writeSlot,
 } from "./_scope.ts";
 
-// A module-level const rather than the imported binding (see _scope.ts's readers).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const ownFast = sharedOwnFast;
 const FAST_SLOTS = SHARED_FAST_SLOTS;
 

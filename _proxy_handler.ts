@@ -15,9 +15,7 @@ import { type Method, methodEntry, methodOf } from "./_proxy_methods.ts";
 import type { Frame } from "./_frames.ts";
 import { isUnbound, type ProxyConfig } from "./_proxy_options.ts";
 
-// Module-level consts rather than the imported bindings: engines fold a const
-// into optimized code but re-read an import through its binding on every use
-// (about 3 ns per read on Deno and Bun, on the hottest paths).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const storage = sharedStorage;
 const rootScope = sharedRootScope;
 

@@ -21,7 +21,7 @@ export function withScopedBodies<A extends unknown[], R, This>(
  * `result` (a handler's return value, or a promise of it) with any Response
  * body read in `scope`.
  */
-export function withScopedBody(result: unknown, scope: Scope): unknown {
+function withScopedBody(result: unknown, scope: Scope): unknown {
   if (result instanceof Promise) return result.then((value) => scopedResponse(value, scope));
   return scopedResponse(result, scope);
 }

@@ -33,9 +33,7 @@ import { entryOf, type LocalEntry, ownValues, slotOfLocal, snapshot } from "./_l
 import { INSPECT, inspectLocal } from "./_inspect.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
-// Module-level consts rather than the imported bindings: engines fold a const
-// into optimized code but re-read an import through its binding on every use
-// (about 3 ns per read on Deno and Bun, on the hottest paths).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const storage = sharedStorage;
 
 export type { LocalOptions } from "./_local_options.ts";

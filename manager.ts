@@ -38,9 +38,7 @@ import { withScopedBodies } from "./_scoped_response.ts";
 import { notReleasable, slotOfReleasable } from "./_local_values.ts";
 import type { Releasable } from "./release.ts";
 
-// Module-level consts rather than the imported bindings: engines fold a const
-// into optimized code but re-read an import through its binding on every use
-// (about 3 ns per read on Deno and Bun, on the hottest paths).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const storage = sharedStorage;
 const forkScope = sharedForkScope;
 const currentScope = sharedCurrentScope;

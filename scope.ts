@@ -31,9 +31,7 @@ import { storage as sharedStorage } from "./_scope.ts";
 import { typeError } from "./_describe.ts";
 import { keepNameAndLength, runIn } from "./_run_in_scope.ts";
 
-// Module-level consts rather than the imported bindings: engines fold a const
-// into optimized code but re-read an import through its binding on every use
-// (about 3 ns per read on Deno and Bun, on the hottest paths).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const storage = sharedStorage;
 
 /**

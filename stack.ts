@@ -23,7 +23,7 @@ import {
   forkScope as sharedForkScope,
   type Operation,
   registerSlot,
-  rootScopeFor as sharedRootScopeFor,
+  rootScopeFor,
   type Scope,
   stackRegistry,
   storage as sharedStorage,
@@ -39,16 +39,13 @@ import {
 } from "./_frames.ts";
 import { checkOptions, type LocalOptions } from "./_local_options.ts";
 
-// Module-level consts rather than the imported bindings: engines fold a const
-// into optimized code but re-read an import through its binding on every use
-// (about 3 ns per read on Deno and Bun, on the hottest paths).
+// Module-level consts, not the imported bindings, on hot paths (CONTRIBUTING.md, Conventions).
 const storage = sharedStorage;
 const FAST_SLOTS = SHARED_FAST_SLOTS;
 const popFrame = sharedPopFrame;
 const pushFrame = sharedPushFrame;
 const forkScope = sharedForkScope;
 const currentScope = sharedCurrentScope;
-const rootScopeFor = sharedRootScopeFor;
 
 // What each method does, for the error of a strict stack outside any scope.
 const PUSH: Operation = (name) => `${name}.push()`;
