@@ -66,11 +66,9 @@ function unboundRead(key: PropertyKey, current: () => unknown, unboundMessage: s
 
 /** `real[key]` as the proxy returns it. */
 function read(real: unknown, key: PropertyKey, current: () => unknown): unknown {
-  // A plain property load is [[Get]] with receiver = real, exactly what
-  // Reflect.get(real, key, real) does, but engines inline it.
-  const value = typeof real === "object"
-    ? (real as Record<PropertyKey, unknown>)[key]
-    : Reflect.get(asObject(real), key, real);
+  // A property load is [[Get]] with receiver = real, a primitive's too
+  // (ToObject for the lookup, the primitive as `this` for a getter).
+  const value = (real as Record<PropertyKey, unknown>)[key];
   if (typeof value === "function") return methodOf(real, key, value as Method);
   return value === undefined ? missing(key, real, current) : value;
 }
@@ -135,19 +133,23 @@ function handlerFor(
 /** The get trap of a proxy of a LocalStack's fast slot (the usual `request`). */
 function stackGet(this: Handler, _target: object, key: PropertyKey): unknown {
   // The hottest path: the fast slot read straight from the store, and an
-  // object's value or method returned after three checks. The rest
-  // (unbound, a primitive, a missing key) takes the general path.
+  // item's value or memoized method returned after two checks. The rest
+  // (unbound, a missing key, a method read afresh) takes the general path.
   const frame = (storage.getStore() ?? rootScope).fast[this.slot] as Frame<unknown> | undefined;
   if (frame !== undefined) {
     const real = frame.item;
-    if (typeof real === "object" && real !== null) {
+    // Any item but null (unbound) reads as the language reads it, a
+    // primitive's too: no typeof test on the hit path (request.a x1.19 -> x1.11
+    // on Deno, x1.25 -> x1.19 on Node).
+    if (real !== null) {
       const value = (real as Record<PropertyKey, unknown>)[key];
       if (typeof value === "function") {
         const last = frame.method;
         if (last !== undefined && last.key === key && last.fn === value) return last.result;
-        return (frame.method = methodEntry(real, key, value as Method)).result;
-      }
-      if (value !== undefined) return value;
+        if (typeof real === "object") {
+          return (frame.method = methodEntry(real as object, key, value as Method)).result;
+        }
+      } else if (value !== undefined) return value;
     }
   }
   return readOrUnbound(this, frame?.item, key);

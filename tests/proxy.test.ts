@@ -425,6 +425,23 @@ describe("LocalProxy with built-ins", () => {
     }
   });
 
+  it("a proxy of a stack reads a primitive or function item's members as the language does", () => {
+    const stack = new LocalStack<unknown>();
+    const item = new LocalProxy<Record<PropertyKey, unknown>>(stack);
+    stack.run("ada", () => {
+      assert.equal(item.length, 3);
+      assert.equal(item[1], "d");
+      assert.equal(item.missing, undefined);
+    });
+    stack.run(Symbol("id"), () => assert.equal(item.description, "id"));
+    function named(): void {}
+    stack.run(named, () => {
+      assert.equal(item.name, "named");
+      assert.equal(item.call, item.call);
+    });
+    stack.run(null, () => assert.throws(() => item.length, /not bound/));
+  });
+
   it("a proxy over a primitive-valued source reads the primitive's members", () => {
     const g = new Local<{ name: string; count: number }>();
     const name = new LocalProxy(g, "name");
