@@ -427,7 +427,7 @@ describe("LocalProxy with built-ins", () => {
 
   it("a proxy of a stack reads a primitive or function item's members as the language does", () => {
     const stack = new LocalStack<unknown>();
-    const item = new LocalProxy<Record<PropertyKey, unknown>>(stack);
+    const item = new LocalProxy(stack) as unknown as Record<PropertyKey, unknown>;
     stack.run("ada", () => {
       assert.equal(item.length, 3);
       assert.equal(item[1], "d");
