@@ -4,7 +4,7 @@
 // node_modules/.bin) and prints one table per kind:
 //   micro     bench/micro.ts: each operation as a ratio to its reference
 //             (bare Proxy, bind-per-access Proxy, raw ALS, als.run) in the
-//             same process; 3 fresh processes per group and runtime; peers
+//             same process; 5 fresh processes per group and runtime; peers
 //             in processes of their own;
 //   server    bench/server_app.ts pinned to CPU 0, driven by wrk pinned to
 //             CPU 1 (bench/server_load.mjs): req/s and server CPU/request;
@@ -55,7 +55,10 @@ function listOption(name, allowed) {
 
 const quick = process.argv.includes("--quick");
 /** Micro processes per group and runtime. */
-const REPEATS = quick ? 1 : 3;
+// Five, not three: on Node a row's time has modes from one process to the
+// next (request.a 21.5, 23 or 24.5 ns with the same code), so a median of
+// three is often a median of one mode.
+const REPEATS = quick ? 1 : 5;
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
