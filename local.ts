@@ -271,15 +271,19 @@ function checkDescriptor(slot: object, key: PropertyKey, descriptor: PropertyDes
  * `set` writes in place when the entry belongs to the current epoch.
  */
 function fastHandler(index: number): ProxyHandler<object> {
-  return {
-    ...handler,
-    get(slot, key) {
+  // Only `get` and `set` own, the other traps on the prototype: engines look
+  // the trap up by name on every operation, and V8 searches more than eight
+  // own properties by binary search (g.x read x1.23 -> x1.16 on Node, write
+  // x1.22 -> x1.15 on Deno).
+  const own: ProxyHandler<object> = Object.create(handler);
+  return Object.assign(own, {
+    get(slot: object, key: PropertyKey): unknown {
       if (key === ITERATOR) return iteratorOf(slot);
       const scope = storage.getStore() ?? rootScopeFor(slot, READ, key);
       const entry = scope.fast[index] as LocalEntry | undefined;
       return entry === undefined ? undefined : entry.values.get(key);
     },
-    set(slot, key, value) {
+    set(slot: object, key: PropertyKey, value: unknown): boolean {
       if (key === ITERATOR) throw reservedKeyError("assign");
       const scope = storage.getStore() ?? rootScopeFor(slot, WRITE, key);
       const entry = scope.fast[index] as LocalEntry | undefined;
@@ -287,7 +291,7 @@ function fastHandler(index: number): ProxyHandler<object> {
       else ownValues(scope, slot).set(key, value);
       return true;
     },
-  };
+  });
 }
 
 function reservedKeyError(action: string): TypeError {
