@@ -133,8 +133,10 @@ function handlerFor(
 /** The get trap of a proxy of a LocalStack's fast slot (the usual `request`). */
 function stackGet(this: Handler, _target: object, key: PropertyKey): unknown {
   // The hottest path: the fast slot read straight from the store, and an
-  // item's value or memoized method returned after two checks. The rest
-  // (unbound, a missing key, a method read afresh) takes the general path.
+  // item's value or memoized method returned after testing the frame, the
+  // item and the value. The rest (unbound, a missing key, a method not
+  // memoized yet, a method of a primitive or function item) takes the
+  // general path.
   const frame = (storage.getStore() ?? rootScope).fast[this.slot] as Frame<unknown> | undefined;
   if (frame !== undefined) {
     const real = frame.item;
