@@ -108,6 +108,7 @@ const MICRO_TARGETS = [
     "open-many",
     "manager.run(fn), 100 locals set",
     1.05,
+    "floor: a fork, by hand: run(fn)",
   ],
   [
     "`stack.run`",
