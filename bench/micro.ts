@@ -828,6 +828,12 @@ function printRows(title: string, result: readonly Row[]): void {
   }
 }
 
+/** `rows` starting at the `turn`-th (modulo their number), the rest in order after it. */
+function rotate<T>(rows: readonly T[], turn: number): T[] {
+  const start = rows.length === 0 ? 0 : turn % rows.length;
+  return [...rows.slice(start), ...rows.slice(0, start)];
+}
+
 async function runAll(argv: string[]): Promise<void> {
   const options = harnessOptions(argv.includes("--quick"));
   const only = argv.find((a) => a.startsWith("--group="))?.slice(
@@ -840,12 +846,17 @@ async function runAll(argv: string[]): Promise<void> {
   const by = argv.find((a) => a.startsWith("--by="))?.slice("--by=".length) ??
     CL;
   const peerRows = by === CL ? undefined : await loadPeer(by, Req);
+  // --rotate=K: the members start at the K-th. A row measured later in a
+  // process can come out slower (Bun's middleware floor x1.12-1.24 after the
+  // library's row, x1.08-1.13 before it), so scripts/bench.mjs rotates the
+  // order from one process to the next.
+  const turn = Number(argv.find((a) => a.startsWith("--rotate="))?.slice("--rotate=".length) ?? 0);
   const rows: Row[] = [];
   console.log(`# micro benchmarks on ${runtimeName()} (${by})`);
   for (const message of SKIPPED) console.log(message);
   for (const whole of groups) {
     if (only && !only.includes(whole.id)) continue;
-    const members = peerRows ? peerRows[whole.id] ?? [] : whole.members;
+    const members = rotate(peerRows ? peerRows[whole.id] ?? [] : whole.members, turn);
     if (members.length === 0) continue;
     const group = { ...whole, members };
     const result = await runGroup(group, options);

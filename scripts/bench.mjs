@@ -190,7 +190,7 @@ async function micro(results) {
     for (const runtime of runtimes) {
       for (const { id, processes } of listing.groups) {
         for (const by of processes) {
-          const options = [`--group=${id}`, `--by=${by}`];
+          const options = [`--group=${id}`, `--by=${by}`, `--rotate=${repeat}`];
           const flags = seedFlags[runtime](repeat + 1);
           const { rows } = (await runFile(runtime, "bench/micro.ts", flags, options)).data;
           // The reference runs in every process; the table shows contextlocal's.
