@@ -54,10 +54,11 @@ function listOption(name, allowed) {
 }
 
 const quick = process.argv.includes("--quick");
-/** Micro processes per group and runtime. */
-// Five, not three: on Node a row's time has modes from one process to the
-// next (request.a 21.5, 23 or 24.5 ns with the same code), so a median of
-// three is often a median of one mode.
+/**
+ * Micro processes per group and runtime. Five, not three: on Node a row's
+ * time has modes from one process to the next (request.a 21.5, 23 or 24.5 ns
+ * with the same code), so a median of three is often a median of one mode.
+ */
 const REPEATS = quick ? 1 : 5;
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
