@@ -239,7 +239,12 @@ export type Operation = (name: string, key: PropertyKey) => string;
 export function rootScopeFor(slot: object, operation: Operation, key?: PropertyKey): Scope {
   const name = (slot as Strict)[STRICT];
   if (name === undefined) return rootScope;
-  throw new Error(
+  throw outsideAnyScope(operation, name, key);
+}
+
+/** The error of strict slot `name`'s operation outside any scope. */
+export function outsideAnyScope(operation: Operation, name: string, key?: PropertyKey): Error {
+  return new Error(
     `${operation(name, key as PropertyKey)} outside any scope: wrap the handler in ` +
       "manager.middleware() or manager.run()",
   );
