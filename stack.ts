@@ -181,7 +181,7 @@ export class LocalStack<T> {
         item,
       );
     }
-    const scope = storage.getStore() ?? rootScopeFor(this, PUSH);
+    const scope = LocalStack.#scope(this.#strictLabel, PUSH);
     return new Pushed(scope, this, pushFrame(scope, this, this.#index, item) as Frame<unknown>);
   }
 
@@ -205,7 +205,7 @@ export class LocalStack<T> {
    */
   pop(): T | undefined {
     LocalStack.#check(this, "pop()");
-    return popFrame<T>(storage.getStore() ?? rootScopeFor(this, POP), this, this.#index);
+    return popFrame<T>(LocalStack.#scope(this.#strictLabel, POP), this, this.#index);
   }
 
   /**
@@ -273,6 +273,17 @@ export class LocalStack<T> {
     const scope = forkScope(currentScope());
     pushFrame(scope, this, this.#index, item);
     return storage.run(scope, fn);
+  }
+
+  /**
+   * The current scope for `operation` on a stack (`label` when strict). No
+   * call but on the error path (see `top`).
+   */
+  static #scope(label: string | undefined, operation: Operation): Scope {
+    const scope = storage.getStore();
+    if (scope !== undefined) return scope;
+    if (label !== undefined) throw outsideAnyScope(operation, label);
+    return rootScope;
   }
 
   /** A TypeError naming `member` unless `self` is a LocalStack of this copy. */
