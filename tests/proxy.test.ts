@@ -442,6 +442,45 @@ describe("LocalProxy with built-ins", () => {
     stack.run(null, () => assert.throws(() => item.length, /not bound/));
   });
 
+  it("a proxy of a stack runs the item's getter once per read, whatever it returns", () => {
+    const stack = new LocalStack<object>();
+    const item = new LocalProxy(stack) as unknown as Record<string, unknown>;
+    const calls: string[] = [];
+    const counted = (key: string, value: unknown) => ({
+      get() {
+        calls.push(key);
+        return value;
+      },
+    });
+    // Own, so the proxy returns it as it is (only inherited methods are bound).
+    const method = (): void => {};
+    const fn = Object.defineProperties(function item(): void {}, {
+      undefinedValue: counted("function.undefinedValue", undefined),
+      method: counted("function.method", method),
+    });
+    const plain = Object.defineProperties({}, {
+      undefinedValue: counted("object.undefinedValue", undefined),
+      value: counted("object.value", 1),
+      method: counted("object.method", method),
+    });
+    stack.run(plain, () => {
+      assert.equal(item.undefinedValue, undefined);
+      assert.equal(item.value, 1);
+      assert.equal(item.method, method);
+    });
+    stack.run(fn, () => {
+      assert.equal(item.undefinedValue, undefined);
+      assert.equal(item.method, method);
+    });
+    assert.deepEqual(calls, [
+      "object.undefinedValue",
+      "object.value",
+      "object.method",
+      "function.undefinedValue",
+      "function.method",
+    ]);
+  });
+
   it("a proxy over a primitive-valued source reads the primitive's members", () => {
     const g = new Local<{ name: string; count: number }>();
     const name = new LocalProxy(g, "name");
