@@ -112,7 +112,11 @@ export class LocalStack<T> {
   /** The slot's index: below FAST_SLOTS, one into `Scope#fast` (see `_scope.ts`). */
   readonly #index: number;
   readonly #name: string | undefined;
-  /** What the strict error calls a strict stack; `undefined` when not strict. */
+  /**
+   * What the strict error calls a strict stack; `undefined` when not strict.
+   * `registerSlot` stores it on the stack too (for `rootScopeFor`); kept here
+   * as well so that `top`, `push` and `pop` read it as a private field.
+   */
   readonly #strictLabel: string | undefined;
 
   /**
@@ -224,7 +228,9 @@ export class LocalStack<T> {
   get top(): T | undefined {
     // The hottest read (every LocalProxy of a stack goes through it). No call
     // but on the error paths and the empty one: on Node a call that can be
-    // reached costs the inlined getter ~10% even when it never is.
+    // reached costs the inlined getter ~10% even when it never is. The scope
+    // is found as in `#scope`, written out: through `#scope` it measured
+    // x1.12 of its floor instead of x1.04 (8 processes per side).
     if (!(#index in toObject(this))) throw LocalStack.#wrongReceiver(this, "top");
     let scope = storage.getStore();
     if (scope === undefined) {
