@@ -15,7 +15,14 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as contextlocal from "../mod.ts";
-import { Local, LocalManager, LocalProxy, LocalStack } from "../mod.ts";
+import {
+  captureScope,
+  Local,
+  LocalManager,
+  LocalProxy,
+  LocalStack,
+  type ScopeRunner,
+} from "../mod.ts";
 // Internal, on purpose: the fork rows must write past the fast slots.
 import { FAST_SLOTS } from "../_scope.ts";
 import {
@@ -472,16 +479,25 @@ const pushPop: Group = {
 const one = (): number => 1;
 
 let padded = false;
+/** A scope where Locals hold values, and one more Local for the rows that write. */
+interface FilledScope {
+  /** Runs a row's loop in the scope, which is made and filled on first use. */
+  inside: (loop: BenchFn) => BenchFn;
+  /** The Local past the others, holding nothing until a row writes it. */
+  written: () => Local<{ v: number }>;
+}
+
 /**
- * `count` fresh Locals past the fast slots (the map layers, whose merge
- * after a write is what these rows measure), each holding a value in the
- * current scope when `fill` runs, and one more, `written`, for the rows
- * that write.
+ * `count` fresh Locals past the fast slots (the trie, whose path copy after
+ * a fork is what these rows measure), each holding a value in one scope
+ * that every sample of the row runs in. Filled once, not per sample: that
+ * added `count` writes and their garbage to each sample, so 10^4 locals
+ * cost x1.3-1.5 per operation, and on Deno the calibration sometimes chose
+ * samples of a few operations around a fill, x50-300.
  */
-function lazyLocals(
-  count: number,
-): { fill: () => void; written: () => Local<{ v: number }> } {
+function filledScope(count: number): FilledScope {
   let locals: Local<{ v: number }>[] | undefined;
+  let run: ScopeRunner | undefined;
   const make = (): Local<{ v: number }>[] => {
     // Made on first use, so processes that skip these rows never hold them;
     // unused padding takes whatever fast slots are left.
@@ -489,36 +505,40 @@ function lazyLocals(
     padded = true;
     return Array.from({ length: count + 1 }, () => new Local<{ v: number }>());
   };
+  const fill = (): ScopeRunner => {
+    locals ??= make();
+    for (let i = 0; i < count; i++) locals[i].v = 1;
+    return captureScope();
+  };
   return {
-    fill: () => {
-      locals ??= make();
-      for (let i = 0; i < count; i++) locals[i].v = 1;
-    },
+    inside: (loop) => (n) => (run ??= manager.run(fill))(loop, n),
     written: () => (locals ??= make())[count],
   };
 }
 
 /** Opens `n` scopes with manager.run inside a scope where `count` Locals hold a value. */
 function openWithLocals(count: number): BenchFn {
+  const loop = (n: number): number => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += manager.run(one);
+    return acc;
+  };
   // None: no padding Locals either, which would make every row of the
   // process copy 16 fast slots instead of the four the other rows use.
-  const many = count === 0 ? undefined : lazyLocals(count);
-  return (n) =>
-    manager.run(() => {
-      many?.fill();
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += manager.run(one);
-      return acc;
-    });
+  return count === 0 ? (n) => manager.run(() => loop(n)) : filledScope(count).inside(loop);
 }
 
 /** A fork per call by hand: O(1) whatever the number of locals set, so the floor of both groups. */
-const floorRunRow = row("floor: a fork, by hand: run(fn)", FLOOR, (n) =>
-  floorRun(() => {
-    let acc = 0;
-    for (let i = 0; i < n; i++) acc += floorRun(one);
-    return acc;
-  }));
+const floorRunRow = row(
+  "floor: a fork, by hand: run(fn)",
+  FLOOR,
+  (n) =>
+    floorRun(() => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += floorRun(one);
+      return acc;
+    }),
+);
 
 // Every row opens its scopes inside an outer scope, as a request handler would.
 const open: Group = {
@@ -573,7 +593,10 @@ const openMany: Group = {
   sampleScale: 5,
   targets: { "manager.run(fn), 100 locals set": 1.05 },
   baseline: open.baseline,
-  members: [floorRunRow, row("manager.run(fn), 100 locals set", CL, openWithLocals(100))],
+  members: [
+    floorRunRow,
+    row("manager.run(fn), 100 locals set", CL, openWithLocals(100)),
+  ],
 };
 
 /** A request object of the request rows: a fresh one per request, as a server makes. */
@@ -618,18 +641,16 @@ const requestPath: Group = {
  * `_scope.ts`: the first write after each fork copies the trie path to it.
  */
 function writeThenFork(count: number): BenchFn {
-  const many = lazyLocals(count);
-  return (n) =>
-    manager.run(() => {
-      many.fill();
-      const written = many.written();
-      let acc = 0;
-      for (let i = 0; i < n; i++) {
-        written.v = i;
-        acc += manager.run(one);
-      }
-      return acc;
-    });
+  const filled = filledScope(count);
+  return filled.inside((n) => {
+    const written = filled.written();
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      written.v = i;
+      acc += manager.run(one);
+    }
+    return acc;
+  });
 }
 
 /** The fork rows' name (bench/report.mjs reads them by it). */
@@ -850,13 +871,18 @@ async function runAll(argv: string[]): Promise<void> {
   // process can come out slower (Bun's middleware floor x1.12-1.24 after the
   // library's row, x1.08-1.13 before it), so scripts/bench.mjs rotates the
   // order from one process to the next.
-  const turn = Number(argv.find((a) => a.startsWith("--rotate="))?.slice("--rotate=".length) ?? 0);
+  const turn = Number(
+    argv.find((a) => a.startsWith("--rotate="))?.slice("--rotate=".length) ?? 0,
+  );
   const rows: Row[] = [];
   console.log(`# micro benchmarks on ${runtimeName()} (${by})`);
   for (const message of SKIPPED) console.log(message);
   for (const whole of groups) {
     if (only && !only.includes(whole.id)) continue;
-    const members = rotate(peerRows ? peerRows[whole.id] ?? [] : whole.members, turn);
+    const members = rotate(
+      peerRows ? peerRows[whole.id] ?? [] : whole.members,
+      turn,
+    );
     if (members.length === 0) continue;
     const group = { ...whole, members };
     const result = await runGroup(group, options);
