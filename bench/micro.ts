@@ -488,32 +488,40 @@ interface FilledScope {
 }
 
 /**
- * `count` fresh Locals past the fast slots (the trie, whose path copy after
- * a fork is what these rows measure), each holding a value in one scope
- * that every sample of the row runs in. Filled once, not per sample: that
- * added `count` writes and their garbage to each sample, so 10^4 locals
- * cost x1.3-1.5 per operation, and on Deno the calibration sometimes chose
- * samples of a few operations around a fill, x50-300.
+ * For each count, that many fresh Locals past the fast slots (the trie,
+ * whose path copy after a fork is what these rows measure), each holding a
+ * value in one scope that every sample of the row runs in.
+ *
+ * - Filled once, not per sample: that added `count` writes and their
+ *   garbage to each sample, and on Deno the calibration sometimes chose
+ *   samples of a few operations around a fill (x50-300).
+ * - All counts' Locals are made together, in the order given, when any row
+ *   first runs: a written Local's slot index, and so its depth in the trie,
+ *   is then the same whichever row the rotation runs first (the 0-locals
+ *   row's Local otherwise sat past the 10^4 others in some processes, at
+ *   the same depth as theirs).
  */
-function filledScope(count: number): FilledScope {
-  let locals: Local<{ v: number }>[] | undefined;
-  let run: ScopeRunner | undefined;
-  const make = (): Local<{ v: number }>[] => {
+function filledScopes(counts: readonly number[]): FilledScope[] {
+  let sets: Local<{ v: number }>[][] | undefined;
+  const make = (): Local<{ v: number }>[][] => {
     // Made on first use, so processes that skip these rows never hold them;
     // unused padding takes whatever fast slots are left.
     if (!padded) Array.from({ length: FAST_SLOTS }, () => new Local());
     padded = true;
-    return Array.from({ length: count + 1 }, () => new Local<{ v: number }>());
+    return counts.map((count) => Array.from({ length: count + 1 }, () => new Local()));
   };
-  const fill = (): ScopeRunner => {
-    locals ??= make();
-    for (let i = 0; i < count; i++) locals[i].v = 1;
-    return captureScope();
-  };
-  return {
-    inside: (loop) => (n) => (run ??= manager.run(fill))(loop, n),
-    written: () => (locals ??= make())[count],
-  };
+  return counts.map((count, at) => {
+    let run: ScopeRunner | undefined;
+    const fill = (): ScopeRunner => {
+      const locals = (sets ??= make())[at];
+      for (let i = 0; i < count; i++) locals[i].v = 1;
+      return captureScope();
+    };
+    return {
+      inside: (loop) => (n) => (run ??= manager.run(fill))(loop, n),
+      written: () => (sets ??= make())[at][count],
+    };
+  });
 }
 
 /** Opens `n` scopes with manager.run inside a scope where `count` Locals hold a value. */
@@ -525,7 +533,7 @@ function openWithLocals(count: number): BenchFn {
   };
   // None: no padding Locals either, which would make every row of the
   // process copy 16 fast slots instead of the four the other rows use.
-  return count === 0 ? (n) => manager.run(() => loop(n)) : filledScope(count).inside(loop);
+  return count === 0 ? (n) => manager.run(() => loop(n)) : filledScopes([count])[0].inside(loop);
 }
 
 /** A fork per call by hand: O(1) whatever the number of locals set, so the floor of both groups. */
@@ -635,13 +643,12 @@ const requestPath: Group = {
 };
 
 /**
- * A write then a fork, `n` times, inside a scope where `count` other Locals
- * hold a value: a handler that sets a value and then opens a nested scope.
+ * A write then a fork, `n` times, inside a scope where other Locals hold a
+ * value (`filled`): a handler that sets a value and then opens a nested scope.
  * The write goes to a Local past the fast slots, into the trie of
  * `_scope.ts`: the first write after each fork copies the trie path to it.
  */
-function writeThenFork(count: number): BenchFn {
-  const filled = filledScope(count);
+function writeThenFork(filled: FilledScope): BenchFn {
   return filled.inside((n) => {
     const written = filled.written();
     let acc = 0;
@@ -653,6 +660,7 @@ function writeThenFork(count: number): BenchFn {
   });
 }
 
+const forkScopes = filledScopes([0, 100, 10_000]);
 /** The fork rows' name (bench/report.mjs reads them by it). */
 const FORK = "local.v = x + manager.run(fn)";
 const fork: Group = {
@@ -673,9 +681,9 @@ const fork: Group = {
     }),
   ),
   members: [
-    row(`${FORK}, 0 other locals set`, CL, writeThenFork(0)),
-    row(`${FORK}, 100 other locals set`, CL, writeThenFork(100)),
-    row(`${FORK}, 10^4 other locals set`, CL, writeThenFork(10_000)),
+    row(`${FORK}, 0 other locals set`, CL, writeThenFork(forkScopes[0])),
+    row(`${FORK}, 100 other locals set`, CL, writeThenFork(forkScopes[1])),
+    row(`${FORK}, 10^4 other locals set`, CL, writeThenFork(forkScopes[2])),
   ],
 };
 

@@ -140,6 +140,12 @@ const FORK_ROWS = [
   "10^4 other locals set",
 ]
   .map((n) => `${FORK}, ${n}`);
+/** The median of `values` (not empty). */
+function medianOf(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 /** write + fork is O(1) when 10^4 locals set cost at most this much more than none. */
 const FORK_FLAT = 1.2;
 const SERVER_CPU_TARGET = 1.03;
@@ -326,7 +332,12 @@ function targetLines(results, runtimes) {
 function forkGrowth(results, runtime) {
   const [zero, , many] = FORK_ROWS.map((n) => findRow(results, runtime, "fork", n));
   if (!zero || !many) return undefined;
-  return { zero: zero.ns, many: many.ns, growth: many.ns / zero.ns };
+  // Paired within each process, as every other ratio is: absolute times
+  // move more between processes than the two rows do against each other.
+  const paired = many.ratios?.length === zero.ratios?.length
+    ? many.ratios.map((ratio, i) => ratio / zero.ratios[i])
+    : [many.ns / zero.ns];
+  return { zero: zero.ns, many: many.ns, growth: medianOf(paired) };
 }
 
 /**
