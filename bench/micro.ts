@@ -537,16 +537,12 @@ function openWithLocals(count: number): BenchFn {
 }
 
 /** A fork per call by hand: O(1) whatever the number of locals set, so the floor of both groups. */
-const floorRunRow = row(
-  "floor: a fork, by hand: run(fn)",
-  FLOOR,
-  (n) =>
-    floorRun(() => {
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += floorRun(one);
-      return acc;
-    }),
-);
+const floorRunRow = row("floor: a fork, by hand: run(fn)", FLOOR, (n) =>
+  floorRun(() => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += floorRun(one);
+    return acc;
+  }));
 
 // Every row opens its scopes inside an outer scope, as a request handler would.
 const open: Group = {
@@ -601,10 +597,7 @@ const openMany: Group = {
   sampleScale: 5,
   targets: { "manager.run(fn), 100 locals set": 1.05 },
   baseline: open.baseline,
-  members: [
-    floorRunRow,
-    row("manager.run(fn), 100 locals set", CL, openWithLocals(100)),
-  ],
+  members: [floorRunRow, row("manager.run(fn), 100 locals set", CL, openWithLocals(100))],
 };
 
 /** A request object of the request rows: a fresh one per request, as a server makes. */
@@ -879,18 +872,13 @@ async function runAll(argv: string[]): Promise<void> {
   // process can come out slower (Bun's middleware floor x1.12-1.24 after the
   // library's row, x1.08-1.13 before it), so scripts/bench.mjs rotates the
   // order from one process to the next.
-  const turn = Number(
-    argv.find((a) => a.startsWith("--rotate="))?.slice("--rotate=".length) ?? 0,
-  );
+  const turn = Number(argv.find((a) => a.startsWith("--rotate="))?.slice("--rotate=".length) ?? 0);
   const rows: Row[] = [];
   console.log(`# micro benchmarks on ${runtimeName()} (${by})`);
   for (const message of SKIPPED) console.log(message);
   for (const whole of groups) {
     if (only && !only.includes(whole.id)) continue;
-    const members = rotate(
-      peerRows ? peerRows[whole.id] ?? [] : whole.members,
-      turn,
-    );
+    const members = rotate(peerRows ? peerRows[whole.id] ?? [] : whole.members, turn);
     if (members.length === 0) continue;
     const group = { ...whole, members };
     const result = await runGroup(group, options);

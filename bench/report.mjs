@@ -141,7 +141,7 @@ const FORK_ROWS = [
 ]
   .map((n) => `${FORK}, ${n}`);
 /** The median of `values` (not empty). */
-function medianOf(values) {
+export function medianOf(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -29,7 +29,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const { runtimeCommand, serverBench, serverBenchUnavailable } = await import(
   "../bench/server_load.mjs"
 );
-const { readmeTable, renderResults } = await import("../bench/report.mjs");
+const { medianOf: median, readmeTable, renderResults } = await import("../bench/report.mjs");
 
 const KINDS = ["micro", "server", "memory", "werkzeug"];
 const RUNTIMES = ["deno", "bun", "node"];
@@ -60,11 +60,6 @@ const quick = process.argv.includes("--quick");
  * with the same code), so a median of three is often a median of one mode.
  */
 const REPEATS = quick ? 1 : 5;
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const kinds = listOption("only", KINDS);
 const runtimes = listOption("runtime", RUNTIMES);
 const full = !quick && kinds.length === KINDS.length &&
