@@ -334,9 +334,7 @@ function forkGrowth(results, runtime) {
   if (!zero || !many) return undefined;
   // Paired within each process, as every other ratio is: absolute times
   // move more between processes than the two rows do against each other.
-  const paired = many.ratios?.length === zero.ratios?.length
-    ? many.ratios.map((ratio, i) => ratio / zero.ratios[i])
-    : [many.ns / zero.ns];
+  const paired = many.ratios.map((ratio, i) => ratio / zero.ratios[i]);
   return { zero: zero.ns, many: many.ns, growth: medianOf(paired) };
 }
 
