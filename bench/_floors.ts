@@ -52,8 +52,9 @@ interface Scope {
 
 const STACK = 0;
 const LOCAL = 1;
+const MAP_STACK = 2;
 const storage = new AsyncLocalStorage<Scope>();
-const root: Scope = { slots: [undefined, undefined], slotsEpoch: 0, epoch: 0 };
+const root: Scope = { slots: [undefined, undefined, undefined], slotsEpoch: 0, epoch: 0 };
 const current = (): Scope => storage.getStore() ?? root;
 let lastEpoch = 0;
 
@@ -76,15 +77,18 @@ export function floorRun<R>(fn: () => R): R {
   return storage.run(fork(current()), fn);
 }
 
-/** `stack.push(item)`. */
-export function floorPush(item: object): void {
+/** `stack.push(item)`, on the request stack or on the second one. */
+export function floorPush(item: object, slot: number = STACK): void {
   const slots = ownSlots(current());
-  slots[STACK] = {
+  slots[slot] = {
     item,
-    below: slots[STACK] as Frame | undefined,
+    below: slots[slot] as Frame | undefined,
     method: undefined,
   };
 }
+
+/** The second stack of `floorPush`, which holds Maps for `floorMapProxy`. */
+export const FLOOR_MAP_STACK: number = MAP_STACK;
 
 /** `stack.pop()`. */
 export function floorPop(): object | undefined {
@@ -134,15 +138,26 @@ function methodOf(
   return result;
 }
 
-/** `new LocalProxy(stack)`: its top's values, its methods bound; an error when unbound. */
-export const floorRequest: object = new Proxy({}, {
-  get(_target, key) {
-    const frame = current().slots[STACK] as Frame | undefined;
-    if (frame === undefined) throw new Error("object is not bound");
-    const value = (frame.item as Fields)[key];
-    return typeof value === "function" ? methodOf(frame, key, value as () => unknown) : value;
-  },
-});
+/**
+ * `new LocalProxy(stack)`: its top's values, its methods bound; an error when
+ * unbound. Every proxy runs the same trap code, as the library's do.
+ */
+function floorProxyOf(slot: number): object {
+  return new Proxy({}, {
+    get(_target, key) {
+      const frame = current().slots[slot] as Frame | undefined;
+      if (frame === undefined) throw new Error("object is not bound");
+      const value = (frame.item as Fields)[key];
+      return typeof value === "function" ? methodOf(frame, key, value as () => unknown) : value;
+    },
+  });
+}
+
+/** A proxy of the request stack. */
+export const floorRequest: object = floorProxyOf(STACK);
+
+/** A proxy of the second stack (`FLOOR_MAP_STACK`). */
+export const floorMapProxy: object = floorProxyOf(MAP_STACK);
 
 /** `new Local()`: a Map per scope, copied on the first write after a fork. */
 export const floorLocal: Fields = new Proxy({} as Fields, {

@@ -41,7 +41,9 @@ import {
 import { loadPeer, PEERS } from "./_peers.ts";
 import { Req } from "./_req.ts";
 import {
+  FLOOR_MAP_STACK,
   floorLocal,
+  floorMapProxy,
   floorMiddleware,
   floorPop,
   floorPush,
@@ -130,10 +132,12 @@ const FLOOR = "floor";
 const inFloorScope = (loop: BenchFn): BenchFn => (n) =>
   floorRun(() => {
     floorPush(new Req());
+    floorPush(new Map([["x", 1]]), FLOOR_MAP_STACK);
     floorLocal.x = 1;
     return loop(n);
   });
 const floorReq = floorRequest as Req;
+const floorMap = floorMapProxy as Map<string, number>;
 
 // ---------------------------------------------------------------- groups
 const attr: Group = {
@@ -256,6 +260,15 @@ const methodMap: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: proxy of the top frame, by hand: map.get(k)",
+      FLOOR,
+      inFloorScope((n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += floorMap.get("x")!;
+        return acc;
+      }),
+    ),
     row(
       "map.get(k) (LocalProxy of a stack)",
       CL,
