@@ -53,8 +53,13 @@ interface Scope {
 const STACK = 0;
 const LOCAL = 1;
 const MAP_STACK = 2;
+const WEB_STACK = 3;
 const storage = new AsyncLocalStorage<Scope>();
-const root: Scope = { slots: [undefined, undefined, undefined], slotsEpoch: 0, epoch: 0 };
+const root: Scope = {
+  slots: [undefined, undefined, undefined, undefined],
+  slotsEpoch: 0,
+  epoch: 0,
+};
 const current = (): Scope => storage.getStore() ?? root;
 let lastEpoch = 0;
 
@@ -77,7 +82,7 @@ export function floorRun<R>(fn: () => R): R {
   return storage.run(fork(current()), fn);
 }
 
-/** `stack.push(item)`, on the request stack or on the second one. */
+/** `stack.push(item)`, on the request stack or on another one. */
 export function floorPush(item: object, slot: number = STACK): void {
   const slots = ownSlots(current());
   slots[slot] = {
@@ -87,8 +92,11 @@ export function floorPush(item: object, slot: number = STACK): void {
   };
 }
 
-/** The second stack of `floorPush`, which holds Maps for `floorMapProxy`. */
+/** The stack of `floorPush` that holds Maps, for `floorMapProxy`. */
 export const FLOOR_MAP_STACK: number = MAP_STACK;
+
+/** The stack of `floorPush` that holds web Requests, for `floorWebProxy`. */
+export const FLOOR_WEB_STACK: number = WEB_STACK;
 
 /** `stack.pop()`. */
 export function floorPop(): object | undefined {
@@ -156,8 +164,11 @@ function floorProxyOf(slot: number): object {
 /** A proxy of the request stack. */
 export const floorRequest: object = floorProxyOf(STACK);
 
-/** A proxy of the second stack (`FLOOR_MAP_STACK`). */
+/** A proxy of the stack of Maps (`FLOOR_MAP_STACK`). */
 export const floorMapProxy: object = floorProxyOf(MAP_STACK);
+
+/** A proxy of the stack of web Requests (`FLOOR_WEB_STACK`). */
+export const floorWebProxy: object = floorProxyOf(WEB_STACK);
 
 /** `new Local()`: a Map per scope, copied on the first write after a fork. */
 export const floorLocal: Fields = new Proxy({} as Fields, {

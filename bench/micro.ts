@@ -42,6 +42,7 @@ import { loadPeer, PEERS } from "./_peers.ts";
 import { Req } from "./_req.ts";
 import {
   FLOOR_MAP_STACK,
+  FLOOR_WEB_STACK,
   floorLocal,
   floorMapProxy,
   floorMiddleware,
@@ -51,6 +52,7 @@ import {
   floorRun,
   floorStackRun,
   floorTop,
+  floorWebProxy,
 } from "./_floors.ts";
 
 // ------------------------------------------------------------ references
@@ -133,11 +135,13 @@ const inFloorScope = (loop: BenchFn): BenchFn => (n) =>
   floorRun(() => {
     floorPush(new Req());
     floorPush(new Map([["x", 1]]), FLOOR_MAP_STACK);
+    floorPush(WEB_REQUEST, FLOOR_WEB_STACK);
     floorLocal.x = 1;
     return loop(n);
   });
 const floorReq = floorRequest as Req;
 const floorMap = floorMapProxy as Map<string, number>;
+const floorWeb = floorWebProxy as Request;
 
 // ---------------------------------------------------------------- groups
 const attr: Group = {
@@ -296,6 +300,15 @@ const methodRequest: Group = {
     }),
   ),
   members: [
+    row(
+      "floor: proxy of the top frame, by hand: request.text()",
+      FLOOR,
+      inFloorScope((n) => {
+        let last: Promise<string> | undefined;
+        for (let i = 0; i < n; i++) last = floorWeb.text();
+        return last;
+      }),
+    ),
     row(
       "request.text() (LocalProxy of a stack)",
       CL,
