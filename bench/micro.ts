@@ -40,6 +40,7 @@ import {
 } from "./_harness.ts";
 import { loadPeer, PEERS } from "./_peers.ts";
 import { Req } from "./_req.ts";
+import { floorDeepRun, type FloorDeepScope, floorDeepScopes } from "./_floor_deep.ts";
 import {
   FLOOR_MAP_STACK,
   FLOOR_WEB_STACK,
@@ -680,6 +681,22 @@ function writeThenFork(filled: FilledScope): BenchFn {
 }
 
 const forkScopes = filledScopes([0, 100, 10_000]);
+
+/** The same by hand (bench/_floor_deep.ts): a Map copy and a trie path copy per write. */
+function floorWriteThenFork(filled: FloorDeepScope): BenchFn {
+  return (n) =>
+    filled.inside(() => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        filled.write(i);
+        acc += floorDeepRun(one);
+      }
+      return acc;
+    });
+}
+const floorForkScopes = floorDeepScopes([0, 10_000]);
+/** The fork floor rows' name (bench/report.mjs reads them by it). */
+const FORK_FLOOR = "floor: a path copy by hand";
 /** The fork rows' name (bench/report.mjs reads them by it). */
 const FORK = "local.v = x + manager.run(fn)";
 const fork: Group = {
@@ -700,6 +717,8 @@ const fork: Group = {
     }),
   ),
   members: [
+    row(`${FORK_FLOOR}, 0 other locals set`, FLOOR, floorWriteThenFork(floorForkScopes[0])),
+    row(`${FORK_FLOOR}, 10^4 other locals set`, FLOOR, floorWriteThenFork(floorForkScopes[1])),
     row(`${FORK}, 0 other locals set`, CL, writeThenFork(forkScopes[0])),
     row(`${FORK}, 100 other locals set`, CL, writeThenFork(forkScopes[1])),
     row(`${FORK}, 10^4 other locals set`, CL, writeThenFork(forkScopes[2])),

@@ -134,12 +134,13 @@ const REQUEST_ROW = "middleware(req => { push(req); return request.a })";
 const REQUEST_FLOOR = "floor: the same path, by hand";
 
 const FORK = "local.v = x + manager.run(fn)";
-const FORK_ROWS = [
+/** The fork group's floor rows: the same path copy by hand (bench/_floor_deep.ts). */
+const FORK_FLOOR = "floor: a path copy by hand";
+const FORK_COUNTS = [
   "0 other locals set",
   "100 other locals set",
   "10^4 other locals set",
-]
-  .map((n) => `${FORK}, ${n}`);
+];
 /** The median of `values` (not empty). */
 export function medianOf(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -282,9 +283,12 @@ function targetLines(results, runtimes) {
     runtimes,
     (runtime) => {
       const fork = forkGrowth(results, runtime);
+      const floor = forkGrowth(results, runtime, FORK_FLOOR);
       return fork && {
-        text: `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}`,
+        text: `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}` +
+          (floor ? `; floor ${x(floor.growth)}` : ""),
         ok: fork.growth <= FORK_FLAT,
+        floorMisses: floor !== undefined && floor.growth > FORK_FLAT,
       };
     },
   ));
@@ -328,9 +332,13 @@ function targetLines(results, runtimes) {
   return lines;
 }
 
-/** write + fork with 10^4 locals set and with none (ns), and their ratio. */
-function forkGrowth(results, runtime) {
-  const [zero, , many] = FORK_ROWS.map((n) => findRow(results, runtime, "fork", n));
+/**
+ * write + fork with 10^4 locals set and with none (ns), and their ratio:
+ * contextlocal's rows, or with `prefix` = FORK_FLOOR the floor's.
+ */
+function forkGrowth(results, runtime, prefix = FORK) {
+  const [zero, many] = [FORK_COUNTS[0], FORK_COUNTS[2]]
+    .map((count) => findRow(results, runtime, "fork", `${prefix}, ${count}`));
   if (!zero || !many) return undefined;
   // Paired within each process, as every other ratio is: absolute times
   // move more between processes than the two rows do against each other.
@@ -457,17 +465,24 @@ function forkLines(results, runtimes) {
   const lines = [
     "A write to a Local past the 16 fast slots, then `manager.run(fn)`, in a scope where N " +
     "other such Locals hold values (the first write after a fork copies the path of 32-entry " +
-    "trie arrays to its slot: one array per level, ceil(log32 N) levels).",
+    "trie arrays to its slot: one array per level, ceil(log32 N) levels). The floor rows do " +
+    "the same by hand (bench/_floor_deep.ts: the Local's Map copy and the path copy, nothing " +
+    "else): their growth is what the path copy costs by itself.",
     "",
     `| N other locals set | ${runtimes.join(" | ")} |`,
     `|---|${runtimes.map(() => "---:|").join("")}`,
   ];
-  for (const name of FORK_ROWS) {
+  const named = [
+    ...FORK_COUNTS.map((count) => [count, `${FORK}, ${count}`]),
+    ...[FORK_COUNTS[0], FORK_COUNTS[2]]
+      .map((count) => [`${count}: the floor, by hand`, `${FORK_FLOOR}, ${count}`]),
+  ];
+  for (const [label, name] of named) {
     const cells = runtimes.map((runtime) => {
       const row = findRow(results, runtime, "fork", name);
       return row ? ns(row.ns) : "n/a";
     });
-    lines.push(`| ${name.slice(FORK.length + 2)} | ${cells.join(" | ")} |`);
+    lines.push(`| ${label} | ${cells.join(" | ")} |`);
   }
   return lines;
 }
@@ -662,7 +677,9 @@ export function readmeTable(results) {
   }
   const forks = runtimes.map((runtime) => {
     const fork = forkGrowth(results, runtime);
-    return fork ? `${ns(fork.many)} (${x(fork.growth)})` : "n/a";
+    const floor = forkGrowth(results, runtime, FORK_FLOOR);
+    if (!fork) return "n/a";
+    return `${ns(fork.many)} (${x(fork.growth)}${floor ? `; floor ${x(floor.growth)}` : ""})`;
   });
   lines.push(
     `| write + fork, 10^4 locals set vs none | O(1): <= x${FORK_FLAT} | ${forks.join(" | ")} |`,
