@@ -54,6 +54,7 @@ const MICRO_TARGETS = [
     "method-map",
     "map.get(k) (LocalProxy of a stack)",
     1,
+    "floor: proxy of the top frame, by hand: map.get(k)",
   ],
   [
     "`request.m()`, Request (`text()`)",
@@ -61,6 +62,7 @@ const MICRO_TARGETS = [
     "method-request",
     "request.text() (LocalProxy of a stack)",
     1,
+    "floor: proxy of the top frame, by hand: request.text()",
   ],
   [
     "`stack.top`",
@@ -223,19 +225,41 @@ const ratioCell = (row) =>
 
 const verdict = (ok) => (ok ? "met" : "**not met**");
 
+/**
+ * A row at most this much over its floor (paired per process) is at the
+ * floor: the rows' per-process ratios spread more than that between runs.
+ */
+const AT_FLOOR = 1.05;
+
+/** `row`'s time over `floor`'s: the median of their ratios paired per process. */
+const overFloor = (row, floor) => medianOf(row.ratios.map((ratio, i) => ratio / floor.ratios[i]));
+
+/**
+ * A judged cell against `limit`: the row's `value` and its floor's; a row
+ * that misses where the floor meets it says how far over the floor it is.
+ */
+function judgeWithFloor(text, value, floorValue, limit, over) {
+  const ok = value <= limit;
+  if (floorValue === undefined) return { text, ok };
+  const floorMisses = floorValue > limit;
+  if (ok || floorMisses) return { text, ok, floorMisses };
+  return { text: `${text}, x${over.toFixed(2)} of it`, ok, atFloor: over <= AT_FLOOR };
+}
+
 /** One target row: a cell per runtime, then which runtimes miss it. */
 function targetRow(label, reference, limitText, runtimes, judge) {
   const judged = runtimes.map((runtime) => judge(runtime));
   const missed = runtimes.filter((_, i) => judged[i] && !judged[i].ok);
   const measured = judged.filter(Boolean).length;
   const floorMissed = runtimes.filter((_, i) => judged[i]?.floorMisses);
+  const atFloor = runtimes.filter((_, i) => judged[i]?.atFloor);
   const overall = measured === 0
     ? "n/a"
     : missed.length === 0
     ? `met${measured < runtimes.length ? " (where measured)" : ""}`
     : `**not met** on ${missed.join(", ")}${
       floorMissed.length > 0 ? `; the floor misses it on ${floorMissed.join(", ")}` : ""
-    }`;
+    }${atFloor.length > 0 ? `; within x${AT_FLOOR} of the floor on ${atFloor.join(", ")}` : ""}`;
   const cells = judged.map((j) => (j ? `${j.text} ${verdict(j.ok)}` : "n/a"));
   return `| ${label} | ${reference} | ${cells.join(" | ")} | ${limitText} | ${overall} |`;
 }
@@ -252,11 +276,10 @@ function targetLines(results, runtimes) {
       targetRow(label, reference, `<= x${limit}`, runtimes, (runtime) => {
         const row = findRow(results, runtime, group, name);
         const floor = floorName && findRow(results, runtime, group, floorName);
-        return row && {
-          text: ratioCell(row) + (floor ? `; floor ${x(floor.ratio)}` : ""),
-          ok: row.ratio <= limit,
-          floorMisses: floor !== undefined && floor.ratio > limit,
-        };
+        if (!row) return undefined;
+        if (!floor) return judgeWithFloor(ratioCell(row), row.ratio, undefined, limit);
+        const text = `${ratioCell(row)}; floor ${x(floor.ratio)}`;
+        return judgeWithFloor(text, row.ratio, floor.ratio, limit, overFloor(row, floor));
       }),
     );
   }
@@ -284,12 +307,16 @@ function targetLines(results, runtimes) {
     (runtime) => {
       const fork = forkGrowth(results, runtime);
       const floor = forkGrowth(results, runtime, FORK_FLOOR);
-      return fork && {
-        text: `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}` +
-          (floor ? `; floor ${x(floor.growth)}` : ""),
-        ok: fork.growth <= FORK_FLAT,
-        floorMisses: floor !== undefined && floor.growth > FORK_FLAT,
-      };
+      if (!fork) return undefined;
+      const text = `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}`;
+      if (!floor) return judgeWithFloor(text, fork.growth, undefined, FORK_FLAT);
+      return judgeWithFloor(
+        `${text}; floor ${x(floor.growth)}`,
+        fork.growth,
+        floor.growth,
+        FORK_FLAT,
+        fork.growth / floor.growth,
+      );
     },
   ));
   lines.push(targetRow(
@@ -313,9 +340,12 @@ function targetLines(results, runtimes) {
       const speedups = werkzeugSpeedups(results, runtime);
       if (speedups.length === 0) return undefined;
       const worst = speedups.reduce((a, b) => (b.times < a.times ? b : a));
+      const floor = worst.floorTimes;
       return {
-        text: `${worst.times.toFixed(0)}x (${worst.name})`,
+        text: `${worst.times.toFixed(0)}x (${worst.name})` +
+          (floor === undefined ? "" : `; floor ${floor.toFixed(0)}x`),
         ok: worst.times >= WERKZEUG_GOAL,
+        floorMisses: floor !== undefined && floor < WERKZEUG_GOAL,
       };
     },
   ));
@@ -362,10 +392,13 @@ function requestShare(results, runtime, name = REQUEST_ROW) {
 /** [{ name, times }] per werkzeug op measured on both sides. */
 function werkzeugSpeedups(results, runtime) {
   if (!results.werkzeug) return [];
-  return WERKZEUG_PAIRS.flatMap(([name, group, row]) => {
+  return WERKZEUG_PAIRS.flatMap(([name, group, row, floorName]) => {
     const theirs = results.werkzeug.rows.find((r) => r.name === name);
     const ours = findRow(results, runtime, group, row);
-    return theirs && ours ? [{ name, times: theirs.ns / ours.ns, theirs, ours }] : [];
+    const floor = findRow(results, runtime, group, floorName);
+    if (!theirs || !ours) return [];
+    const floorTimes = floor ? theirs.ns / floor.ns : undefined;
+    return [{ name, times: theirs.ns / ours.ns, floorTimes, theirs, ours }];
   });
 }
 
