@@ -237,7 +237,9 @@ async function server(results) {
   }
   const options = quick
     ? { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 50 }
-    : { rounds: 7, seconds: 3, warmupSeconds: 2, connections: 50 };
+    // Many short rounds: the host's speed drifts within seconds, and a pair of
+    // 1 s windows run back to back shares more of it than a pair of 3 s ones.
+    : { rounds: 21, seconds: 1, warmupSeconds: 2, connections: 50 };
   for (const runtime of runtimes) {
     console.log(`\n# server on ${runtime} (pinned: server CPU 0, wrk CPU 1)`);
     results.server[runtime] = await serverBench(runtime, {
