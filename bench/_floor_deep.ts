@@ -12,17 +12,12 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { copyOf, type Entry } from "./_floors.ts";
 
 /** One array of the trie, changed in place only by the epoch that made it. */
 interface TrieNode {
   readonly epoch: number;
   readonly items: unknown[];
-}
-
-/** A Local's values in one scope, as in `_floors.ts`. */
-interface Entry {
-  readonly epoch: number;
-  readonly values: Map<PropertyKey, unknown>;
 }
 
 interface Scope {
@@ -93,7 +88,7 @@ function setLocal(scope: Scope, at: number, key: PropertyKey, value: unknown): v
     entry.values.set(key, value);
     return;
   }
-  const values = new Map(entry?.values);
+  const values = copyOf(entry);
   values.set(key, value);
   writeDeep(scope, at, { epoch: scope.epoch, values });
 }

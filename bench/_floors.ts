@@ -35,7 +35,7 @@ interface Memo {
 }
 
 /** A Local's values in one scope; only the scope epoch that made them changes them in place. */
-interface Entry {
+export interface Entry {
   readonly epoch: number;
   readonly values: Map<PropertyKey, unknown>;
 }
@@ -170,6 +170,16 @@ export const floorMapProxy: object = floorProxyOf(MAP_STACK);
 /** A proxy of the stack of web Requests (`FLOOR_WEB_STACK`). */
 export const floorWebProxy: object = floorProxyOf(WEB_STACK);
 
+/**
+ * A new Map holding `entry`'s values: a loop, as the library copies, not
+ * `new Map(values)`, which V8 runs through the iterator protocol (~3x slower).
+ */
+export function copyOf(entry: Entry | undefined): Map<PropertyKey, unknown> {
+  const values = new Map<PropertyKey, unknown>();
+  if (entry !== undefined) { for (const [key, value] of entry.values) values.set(key, value); }
+  return values;
+}
+
 /** `new Local()`: a Map per scope, copied on the first write after a fork. */
 export const floorLocal: Fields = new Proxy({} as Fields, {
   get(_target, key) {
@@ -182,7 +192,7 @@ export const floorLocal: Fields = new Proxy({} as Fields, {
     if (entry !== undefined && entry.epoch === scope.epoch) {
       entry.values.set(key, value);
     } else {
-      const values = new Map(entry?.values);
+      const values = copyOf(entry);
       values.set(key, value);
       ownSlots(scope)[LOCAL] = { epoch: scope.epoch, values };
     }
