@@ -243,7 +243,9 @@ function judgeWithFloor(text, value, floorValue, limit, over) {
   if (floorValue === undefined) return { text, ok };
   const floorMisses = floorValue > limit;
   if (ok || floorMisses) return { text, ok, floorMisses };
-  return { text: `${text}, x${over.toFixed(2)} of it`, ok, atFloor: over <= AT_FLOOR };
+  // Judged as printed, so that a cell saying x1.05 of the floor counts as within x1.05.
+  const shown = over.toFixed(2);
+  return { text: `${text}, x${shown} of it`, ok, atFloor: Number(shown) <= AT_FLOOR };
 }
 
 /** One target row: a cell per runtime, then which runtimes miss it. */
@@ -306,8 +308,8 @@ function targetLines(results, runtimes) {
     runtimes,
     (runtime) => {
       const fork = forkGrowth(results, runtime);
-      const floor = forkGrowth(results, runtime, FORK_FLOOR);
       if (!fork) return undefined;
+      const floor = forkGrowth(results, runtime, FORK_FLOOR);
       const text = `${ns(fork.many)} vs ${ns(fork.zero)}: ${x(fork.growth)}`;
       if (!floor) return judgeWithFloor(text, fork.growth, undefined, FORK_FLAT);
       return judgeWithFloor(
