@@ -52,8 +52,10 @@ interface Scope {
 
 const STACK = 0;
 const LOCAL = 1;
-const MAP_STACK = 2;
-const WEB_STACK = 3;
+/** The stack of `floorPush` that holds Maps, for `floorMapProxy`. */
+export const FLOOR_MAP_STACK: number = 2;
+/** The stack of `floorPush` that holds web Requests, for `floorWebProxy`. */
+export const FLOOR_WEB_STACK: number = 3;
 const storage = new AsyncLocalStorage<Scope>();
 const root: Scope = {
   slots: [undefined, undefined, undefined, undefined],
@@ -91,12 +93,6 @@ export function floorPush(item: object, slot: number = STACK): void {
     method: undefined,
   };
 }
-
-/** The stack of `floorPush` that holds Maps, for `floorMapProxy`. */
-export const FLOOR_MAP_STACK: number = MAP_STACK;
-
-/** The stack of `floorPush` that holds web Requests, for `floorWebProxy`. */
-export const FLOOR_WEB_STACK: number = WEB_STACK;
 
 /** `stack.pop()`. */
 export function floorPop(): object | undefined {
@@ -165,10 +161,10 @@ function floorProxyOf(slot: number): object {
 export const floorRequest: object = floorProxyOf(STACK);
 
 /** A proxy of the stack of Maps (`FLOOR_MAP_STACK`). */
-export const floorMapProxy: object = floorProxyOf(MAP_STACK);
+export const floorMapProxy: object = floorProxyOf(FLOOR_MAP_STACK);
 
 /** A proxy of the stack of web Requests (`FLOOR_WEB_STACK`). */
-export const floorWebProxy: object = floorProxyOf(WEB_STACK);
+export const floorWebProxy: object = floorProxyOf(FLOOR_WEB_STACK);
 
 /**
  * A new Map holding `entry`'s values: a loop, as the library copies, not
